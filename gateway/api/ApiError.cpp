@@ -1,21 +1,27 @@
 #include "api/ApiError.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace ar {
 
 namespace {
-QJsonValue orNull(const QString& s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); }
+
+// A JSON string literal (or null), escaped by Qt's writer.
+QByteArray jsonString(const QString& s, bool emptyIsNull) {
+    if (emptyIsNull && s.isEmpty()) return QByteArrayLiteral("null");
+    const QByteArray array = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
 }  // namespace
 
 QByteArray ApiError::toJson() const {
-    QJsonObject inner{{QStringLiteral("message"), message},
-                      {QStringLiteral("type"), type},
-                      {QStringLiteral("param"), orNull(param)},
-                      {QStringLiteral("code"), orNull(code)}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("error"), inner}})
-        .toJson(QJsonDocument::Compact);
+    // Written by hand to keep OpenAI's key order (QJsonObject would sort the keys).
+    return "{\"error\":{\"message\":" + jsonString(message, false) +
+           ",\"type\":" + jsonString(type, false) + ",\"param\":" + jsonString(param, true) +
+           ",\"code\":" + jsonString(code, true) + "}}";
 }
 
 ApiError ApiError::badRequest(const QString& message, const QString& param, const QString& code) {

@@ -38,6 +38,10 @@ public:
     virtual Result<UpstreamRequest> buildRequest(const QJsonObject& request,
                                                  const QString& upstreamModel) = 0;
 
+    // The client's body as received, offered before buildRequest so a same-schema translator
+    // can forward it without re-serialising.
+    virtual void setClientBody(const QByteArray& body) { Q_UNUSED(body); }
+
     // A 2xx upstream body -> the OpenAI-format body for the client.
     virtual Result<TranslatedBody> translateResponse(const QByteArray& body) = 0;
 

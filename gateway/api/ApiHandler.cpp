@@ -1,0 +1,180 @@
+#include "api/ApiHandler.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include "api/ProxyExchange.h"
+#include "api/RequestValidation.h"
+#include "auth/ApiKey.h"
+#include "core/GatewayContext.h"
+#include "http/HttpResponder.h"
+#include "upstream/UpstreamPool.h"
+
+namespace ar {
+
+namespace {
+
+struct ApiRoute {
+    const char* path;
+    const char* method;
+};
+
+constexpr ApiRoute kRoutes[] = {
+    {"/health", "GET"},
+    {"/v1/models", "GET"},
+    {"/v1/me", "GET"},
+    {"/v1/chat/completions", "POST"},
+    {"/v1/embeddings", "POST"},
+    {"/v1/images/generations", "POST"},
+};
+
+RequestEvent baseEvent(GatewayContext& ctx, const HttpRequest& request, const QString& keyId) {
+    RequestEvent e;
+    e.requestId = ctx.nextRequestId.fetch_add(1);
+    e.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    e.method = QString::fromLatin1(request.method);
+    e.path = QString::fromUtf8(request.path);
+    e.keyId = keyId;
+    return e;
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(GatewayContext& context)
+    : m_context(context), m_pool(new UpstreamPool) {}
+
+ApiHandler::~ApiHandler() { delete m_pool; }
+
+void ApiHandler::reply(HttpResponder* responder, const HttpRequest& request, const ApiError& error,
+                       const QString& keyId) {
+    HttpHeaders headers;
+    if (error.retryAfterSeconds >= 0)
+        headers.append({"Retry-After", QByteArray::number(error.retryAfterSeconds)});
+    if (error.status == 401) headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
+    responder->send(error.status, "application/json", error.toJson(), headers);
+    if (request.path == "/health") return;  // probes would drown the log
+    RequestEvent e = baseEvent(m_context, request, keyId);
+    e.kind = RequestEvent::Kind::Finished;
+    e.status = error.status;
+    e.errorCode = error.code.isEmpty() ? error.type : error.code;
+    e.latencyMs = 0;
+    m_context.events->publish(e);
+}
+
+void ApiHandler::replyJson(HttpResponder* responder, const HttpRequest& request,
+                           const QByteArray& body, const QString& keyId) {
+    responder->send(200, "application/json", body);
+    if (request.path == "/health") return;
+    RequestEvent e = baseEvent(m_context, request, keyId);
+    e.kind = RequestEvent::Kind::Finished;
+    e.status = 200;
+    e.latencyMs = 0;
+    m_context.events->publish(e);
+}
+
+void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
+    const QString path = QString::fromUtf8(request.path);
+    const ApiRoute* route = nullptr;
+    bool pathKnown = false;
+    for (const ApiRoute& r : kRoutes) {
+        if (request.path != r.path) continue;
+        pathKnown = true;
+        if (request.method == r.method) route = &r;
+    }
+    if (!pathKnown) {
+        reply(responder, request,
+              ApiError::notFound(QStringLiteral("Unknown path: %1 %2.")
+                                     .arg(QString::fromLatin1(request.method), path),
+                                 QStringLiteral("unknown_url")));
+        return;
+    }
+    if (!route) {
+        reply(responder, request,
+              ApiError::methodNotAllowed(QString::fromLatin1(request.method), path));
+        return;
+    }
+    if (request.path == "/health") {
+        const QJsonObject health{
+            {QStringLiteral("status"), QStringLiteral("ok")},
+            {QStringLiteral("version"), QStringLiteral(AR_VERSION)},
+            {QStringLiteral("uptime_s"), m_context.startedAt.secsTo(QDateTime::currentDateTimeUtc())}};
+        replyJson(responder, request, QJsonDocument(health).toJson(QJsonDocument::Compact), {});
+        return;
+    }
+
+    const QByteArray presented =
+        apikey::fromHeaders(request.header("authorization"), request.header("x-api-key"));
+    if (presented.isEmpty()) {
+        reply(responder, request,
+              ApiError::unauthorized(
+                  QStringLiteral("Missing API key. Send your gateway key as 'Authorization: "
+                                 "Bearer sk-ar-...' or in the 'x-api-key' header."),
+                  QStringLiteral("missing_api_key")));
+        return;
+    }
+    const std::optional<KeyRecord> key = m_context.keys->verify(presented);
+    if (!key) {
+        reply(responder, request,
+              ApiError::unauthorized(QStringLiteral("Incorrect API key provided: %1.")
+                                         .arg(apikey::redact(presented))));
+        return;
+    }
+
+    if (request.path == "/v1/me") {
+        replyJson(responder, request, QJsonDocument(key->toPublicJson()).toJson(QJsonDocument::Compact),
+                  key->id);
+        return;
+    }
+    if (request.path == "/v1/models") {
+        QJsonArray data;
+        for (const QString& model : m_context.router.publicModels()) {
+            const QList<ResolvedTarget> targets = m_context.router.resolve(model);
+            data.append(QJsonObject{
+                {QStringLiteral("id"), model},
+                {QStringLiteral("object"), QStringLiteral("model")},
+                {QStringLiteral("created"), m_context.startedAt.toSecsSinceEpoch()},
+                {QStringLiteral("owned_by"),
+                 targets.isEmpty() ? QStringLiteral("agentrouter") : targets.first().provider->id}});
+        }
+        const QJsonObject list{{QStringLiteral("object"), QStringLiteral("list")},
+                               {QStringLiteral("data"), data}};
+        replyJson(responder, request, QJsonDocument(list).toJson(QJsonDocument::Compact), key->id);
+        return;
+    }
+    const Endpoint endpoint = request.path == "/v1/chat/completions" ? Endpoint::ChatCompletions
+                              : request.path == "/v1/embeddings"     ? Endpoint::Embeddings
+                                                                     : Endpoint::ImageGenerations;
+    proxy(endpoint, std::move(request), responder, *key);
+}
+
+void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* responder,
+                       const KeyRecord& key) {
+    auto parsed = parseAndValidate(endpoint, request.body);
+    if (!parsed) {
+        reply(responder, request, parsed.error(), key.id);
+        return;
+    }
+    const QString model = parsed->value(QStringLiteral("model")).toString();
+    QList<ResolvedTarget> targets = m_context.router.resolve(model);
+    if (targets.isEmpty()) {
+        reply(responder, request, ApiError::modelNotFound(model), key.id);
+        return;
+    }
+    RequestEvent started = baseEvent(m_context, request, key.id);
+    started.kind = RequestEvent::Kind::Started;
+    started.keyName = key.name;
+    started.model = model;
+    started.stream = endpoint == Endpoint::ChatCompletions &&
+                     parsed->value(QStringLiteral("stream")).toBool();
+    started.payload = request.body.left(EventBus::kMaxPayloadBytes);
+    m_context.events->publish(started);
+    started.payload.clear();
+
+    auto* exchange = new ProxyExchange(m_context, *m_pool, responder, std::move(started), endpoint,
+                                       std::move(parsed.value()), std::move(request.body),
+                                       std::move(targets));
+    exchange->start();
+}
+
+}  // namespace ar

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <memory>
+
+#include "auth/KeyStore.h"
+#include "events/RequestEvent.h"
+#include "http/SseParser.h"
+#include "providers/Translator.h"
+#include "routing/ModelRouter.h"
+#include "upstream/UpstreamCall.h"
+
+namespace ar {
+
+class HttpResponder;
+class UpstreamPool;
+struct GatewayContext;
+
+// One proxied /v1 request: tries its targets in order, translating the request for each
+// provider, and relays the answer (whole or streamed) to the client. Fails over to the next
+// target on connect failure, timeout, 429 and 5xx while no byte has reached the client.
+// Parented to the responder: when the client goes away, this and the upstream call die.
+class ProxyExchange : public QObject {
+    Q_OBJECT
+public:
+    static constexpr qsizetype kMaxUpstreamBodyBytes = 64 * 1024 * 1024;
+
+    ProxyExchange(GatewayContext& context, UpstreamPool& pool, HttpResponder* responder,
+                  RequestEvent started, Endpoint endpoint, QJsonObject request,
+                  QByteArray clientBody, QList<ResolvedTarget> targets);
+    ~ProxyExchange() override;
+
+    void start();
+
+private:
+    void tryNextTarget();
+    void onHead(int status);
+    void onData(const QByteArray& data);
+    void onFinished();
+    void onFailed(const UpstreamFailure& failure);
+    void onClientGone();
+
+    bool canFailOver(int status) const;
+    void failOrFailOver(const ApiError& error);
+    void writeStreamPayloads(const QList<QByteArray>& payloads);
+    void endStreamWithError(const ApiError& error);
+    void replyError(const ApiError& error);
+    void markFirstByte();
+    void finish(int status, const QString& errorCode, const QByteArray& body = {});
+    HttpHeaders responseHeaders() const;
+
+    GatewayContext& m_context;
+    UpstreamPool& m_pool;
+    QPointer<HttpResponder> m_responder;
+    RequestEvent m_event;
+    Endpoint m_endpoint;
+    QJsonObject m_request;
+    QByteArray m_clientBody;
+    QList<ResolvedTarget> m_targets;
+    qsizetype m_nextTarget = 0;
+    ResolvedTarget m_current;
+
+    std::unique_ptr<Translator> m_translator;
+    QPointer<UpstreamCall> m_call;
+    SseParser m_sse;
+    QByteArray m_body;       // non-stream or error body being collected
+    bool m_upstreamOk = false;
+    bool m_streaming = false;
+    bool m_finished = false;
+    ApiError m_lastError;
+    QElapsedTimer m_clock;
+};
+
+}  // namespace ar

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <functional>
+#include <memory>
+
+#include "http/HttpLimits.h"
+#include "http/HttpRequest.h"
+
+class QTcpSocket;
+struct http_parser;
+
+namespace ar {
+
+class HttpResponder;
+
+// Receives each complete request with the responder that answers it.
+using RequestCallback = std::function<void(HttpRequest&&, HttpResponder*)>;
+
+// One client connection: parses requests with http-parser, hands each to the callback, and
+// answers pipelined requests strictly in order by parsing the next one only after the
+// current response is finished. Enforces the header, body and timeout limits.
+class HttpConnection : public QObject {
+    Q_OBJECT
+public:
+    HttpConnection(QTcpSocket* socket, const HttpLimits& limits, RequestCallback onRequest,
+                   QObject* parent = nullptr);
+    ~HttpConnection() override;
+
+    bool isOpen() const;
+    void writeBytes(const QByteArray& bytes);
+    // Called by the responder when its response is complete.
+    void responseFinished(HttpResponder* responder, bool keepAlive);
+
+Q_SIGNALS:
+    void closed();
+
+private:
+    friend struct HttpParserCallbacks;
+    enum class State { Idle, Receiving, Processing, Closing };
+
+    void onReadyRead();
+    void parseBuffered();
+    void dispatchRequest();
+    void failAndClose(int status, const QString& message);
+    void onTimeout();
+    void onDisconnected();
+    void armTimer(int ms);
+
+    QTcpSocket* m_socket;
+    HttpLimits m_limits;
+    RequestCallback m_onRequest;
+    std::unique_ptr<http_parser> m_parser;
+    QTimer m_timer;
+    State m_state = State::Idle;
+
+    QByteArray m_in;          // received, not yet parsed
+    HttpRequest m_request;    // being parsed
+    QByteArray m_url;
+    QByteArray m_field;
+    bool m_lastWasValue = false;
+    qint64 m_headerBytes = 0;
+    int m_errorStatus = 0;
+    bool m_messageComplete = false;
+    bool m_keepAlive = true;
+    QPointer<HttpResponder> m_responder;
+};
+
+}  // namespace ar

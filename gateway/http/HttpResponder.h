@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+#include "http/HttpRequest.h"
+
+namespace ar {
+
+class HttpConnection;
+
+// The handler's side of one exchange: either one whole response, or a stream of chunks
+// (chunked transfer encoding) written as they come. Owned by the connection; objects the
+// handler parents to it die with the exchange, which is how an upstream call is cancelled
+// when the client goes away.
+class HttpResponder : public QObject {
+    Q_OBJECT
+public:
+    HttpResponder(HttpConnection* connection, bool keepAlive);
+
+    void send(int status, const QByteArray& contentType, const QByteArray& body,
+              const HttpHeaders& extraHeaders = {});
+    void beginStream(int status, const QByteArray& contentType,
+                     const HttpHeaders& extraHeaders = {});
+    void writeChunk(const QByteArray& data);
+    void endStream();
+
+    bool headersSent() const { return m_headersSent; }
+    bool finished() const { return m_finished; }
+    bool clientConnected() const;
+
+Q_SIGNALS:
+    // The client disconnected before the response finished.
+    void clientGone();
+
+private:
+    QByteArray head(int status, const QByteArray& contentType, const HttpHeaders& extra) const;
+    void complete();
+
+    QPointer<HttpConnection> m_connection;
+    bool m_keepAlive;
+    bool m_headersSent = false;
+    bool m_finished = false;
+};
+
+}  // namespace ar

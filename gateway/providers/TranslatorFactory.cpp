@@ -1,0 +1,34 @@
+#include "providers/TranslatorFactory.h"
+
+#include "providers/openai/OpenAiTranslator.h"
+
+namespace ar {
+
+namespace {
+
+const char* endpointName(Endpoint e) {
+    switch (e) {
+        case Endpoint::ChatCompletions: return "chat completions";
+        case Endpoint::Embeddings: return "embeddings";
+        case Endpoint::ImageGenerations: return "image generation";
+    }
+    return "";
+}
+
+ApiError unsupported(const ProviderConfig& provider, Endpoint endpoint) {
+    return ApiError::badRequest(
+        QStringLiteral("Provider '%1' (%2) does not support %3.")
+            .arg(provider.id, provider.type, QLatin1String(endpointName(endpoint))),
+        QStringLiteral("model"), QStringLiteral("unsupported_endpoint"));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Translator>> makeTranslator(const ProviderConfig& provider,
+                                                   Endpoint endpoint) {
+    if (provider.type == QLatin1String("anthropic") || provider.type == QLatin1String("gemini"))
+        return unsupported(provider, endpoint);
+    return std::unique_ptr<Translator>(new OpenAiTranslator(provider, endpoint));
+}
+
+}  // namespace ar

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <memory>
+
+#include "upstream/UpstreamCall.h"
+
+class QTcpSocket;
+struct http_parser;
+
+namespace ar {
+
+class UpstreamPool;
+
+// One keep-alive connection to an upstream host (plain TCP or TLS), carrying one call at a
+// time. Responses are parsed with http-parser; body bytes go to the call as they arrive.
+class UpstreamConnection : public QObject {
+    Q_OBJECT
+public:
+    UpstreamConnection(UpstreamPool* pool, const QString& key, bool tls, const QString& host,
+                       quint16 port);
+    ~UpstreamConnection() override;
+
+    const QString& key() const { return m_key; }
+    bool reusable() const;
+    bool wasReused() const { return m_requestsServed > 0; }
+
+    // Sends `bytes` for `call`, connecting first if needed.
+    void start(UpstreamCall* call, const QByteArray& bytes, int connectTimeoutMs,
+               int responseTimeoutMs);
+    // The call was destroyed mid-flight: drop the connection.
+    void abandon();
+
+private:
+    friend struct UpstreamParserCallbacks;
+    void onConnected();
+    void onReadyRead();
+    void onDisconnected();
+    void onTimeout();
+    void fail(UpstreamFailure::Kind kind, const QString& message);
+    void complete();
+    void flushBody();
+
+    UpstreamPool* m_pool;
+    QString m_key;
+    bool m_tls;
+    QString m_host;
+    quint16 m_port;
+    QTcpSocket* m_socket = nullptr;
+    std::unique_ptr<http_parser> m_parser;
+    QTimer m_timer;
+    QPointer<UpstreamCall> m_call;
+    QByteArray m_pendingRequest;  // waiting for the connection to come up
+    QByteArray m_sentRequest;     // kept to resend once on a stale keep-alive connection
+    QByteArray m_bodyBatch;
+    QByteArray m_field;
+    bool m_lastWasValue = false;
+    bool m_messageDone = false;
+    bool m_keepAlive = false;
+    int m_responseTimeoutMs = 0;
+    int m_requestsServed = 0;
+};
+
+}  // namespace ar
