@@ -1,5 +1,6 @@
 #include "providers/TranslatorFactory.h"
 
+#include "providers/anthropic/AnthropicChatTranslator.h"
 #include "providers/openai/OpenAiTranslator.h"
 
 namespace ar {
@@ -26,8 +27,11 @@ ApiError unsupported(const ProviderConfig& provider, Endpoint endpoint) {
 
 Result<std::unique_ptr<Translator>> makeTranslator(const ProviderConfig& provider,
                                                    Endpoint endpoint) {
-    if (provider.type == QLatin1String("anthropic") || provider.type == QLatin1String("gemini"))
-        return unsupported(provider, endpoint);
+    if (provider.type == QLatin1String("anthropic")) {
+        if (endpoint != Endpoint::ChatCompletions) return unsupported(provider, endpoint);
+        return std::unique_ptr<Translator>(new AnthropicChatTranslator(provider));
+    }
+    if (provider.type == QLatin1String("gemini")) return unsupported(provider, endpoint);
     return std::unique_ptr<Translator>(new OpenAiTranslator(provider, endpoint));
 }
 
