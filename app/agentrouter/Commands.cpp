@@ -11,7 +11,10 @@
 
 #include "auth/KeyStore.h"
 #include "core/Gateway.h"
+#include "secrets/SecretStore.h"
+#include "SecretCommands.h"
 #include "events/AccessLog.h"
+#include "usage/KeyPolicy.h"
 
 namespace ar::app {
 
@@ -96,6 +99,12 @@ void printUsage() {
         "  keys create --name N  Mint a gateway key; the secret is printed once\n"
         "  keys list             List keys (ids and names, never secrets)\n"
         "  keys revoke ID        Revoke a key\n"
+        "  keys show ID | keys update ID --policy JSON | keys rotate ID\n"
+        "  providers list        Providers and where their credentials come from\n"
+        "  providers set-key ID  Store a provider's credential (read from stdin) in the keychain\n"
+        "  providers delete-key ID\n"
+        "  admin-token           Print the admin API token (kept in the keychain)\n"
+        "      --secrets-file F  Opt-in: keep secrets in a 0600 file instead of the keychain\n"
         "  --version             Print the version\n"
         "\n"
         "Every command takes --config FILE and --data-dir DIR; --help shows details.\n",
@@ -107,6 +116,9 @@ int runServe(const QStringList& args) {
     addCommonOptions(p);
     p.addOption({QStringLiteral("bind"), QStringLiteral("Listen address."), QStringLiteral("ADDRESS")});
     p.addOption({QStringLiteral("port"), QStringLiteral("Listen port (0: any free port)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("secrets-file"),
+                 QStringLiteral("Keep secrets in this 0600 file instead of the OS keychain (unencrypted)."),
+                 QStringLiteral("FILE")});
     if (!parse(p, QStringLiteral("serve"), args)) return 2;
     Config config;
     if (!loadConfig(p, config)) return 2;
@@ -132,6 +144,9 @@ int runServe(const QStringList& args) {
     QFile errFile;
     (void)errFile.open(stderr, QIODevice::WriteOnly | QIODevice::Unbuffered);
     AccessLog accessLog(gateway.events(), &errFile);
+    // Keychain-held provider credentials and the admin token, before the first request.
+    std::unique_ptr<SecretStore> secrets = openSecretStore(p.value(QStringLiteral("secrets-file")));
+    for (const QString& warning : loadGatewaySecrets(gateway, secrets.get())) err(warning);
     if (Status s = gateway.start(); !s) {
         err(QStringLiteral("agentrouter serve: %1").arg(s.error().message));
         return 1;
@@ -151,9 +166,17 @@ int runKeys(const QStringList& args) {
     const QString sub = rest.isEmpty() ? QString() : rest.takeFirst();
     QCommandLineParser p;
     addCommonOptions(p);
-    if (sub == QLatin1String("create"))
+    if (sub == QLatin1String("create")) {
         p.addOption({QStringLiteral("name"), QStringLiteral("Name of the key."), QStringLiteral("NAME")});
-    else
+        // The key's policy (see usage/KeyPolicy.h).
+        p.addOption({QStringLiteral("models"), QStringLiteral("Allowed models, comma-separated; * and ? match."), QStringLiteral("LIST")});
+        p.addOption({QStringLiteral("budget"), QStringLiteral("Budget in USD per period."), QStringLiteral("USD")});
+        p.addOption({QStringLiteral("period"), QStringLiteral("Budget period: day, week, month (default) or total."), QStringLiteral("PERIOD")});
+        p.addOption({QStringLiteral("rpm"), QStringLiteral("Requests per minute."), QStringLiteral("N")});
+        p.addOption({QStringLiteral("tpm"), QStringLiteral("Tokens per minute."), QStringLiteral("N")});
+        p.addOption({QStringLiteral("max-concurrent"), QStringLiteral("Concurrent requests."), QStringLiteral("N")});
+        p.addOption({QStringLiteral("expires"), QStringLiteral("Expiry, ISO 8601 (2026-12-31T00:00:00Z)."), QStringLiteral("TIME")});
+    } else
         p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Key id."));
     if (sub != QLatin1String("create") && sub != QLatin1String("list") && sub != QLatin1String("revoke")) {
         err(QStringLiteral("Usage: agentrouter keys create --name NAME | keys list | keys revoke ID"));
@@ -171,7 +194,15 @@ int runKeys(const QStringList& args) {
             err(QStringLiteral("agentrouter keys create: --name NAME is required"));
             return 2;
         }
-        auto key = store.create(name);
+        QHash<QString, QString> flags;
+        for (const char* f : {"models", "budget", "period", "rpm", "tpm", "max-concurrent", "expires"})
+            flags.insert(QLatin1String(f), p.value(QLatin1String(f)));
+        const auto policy = keyPolicyFromFlags(flags);
+        if (!policy) {
+            err(QStringLiteral("agentrouter keys create: %1").arg(policy.error().message));
+            return 2;
+        }
+        auto key = store.create(name, policy.value());
         if (!key) {
             err(key.error().message);
             return 1;

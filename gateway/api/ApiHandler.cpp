@@ -4,12 +4,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include "admin/AdminHandler.h"
 #include "api/ProxyExchange.h"
 #include "api/RequestValidation.h"
 #include "auth/ApiKey.h"
 #include "core/GatewayContext.h"
 #include "http/HttpResponder.h"
 #include "upstream/UpstreamPool.h"
+#include "usage/CostControls.h"
 
 namespace ar {
 
@@ -74,6 +76,10 @@ void ApiHandler::replyJson(HttpResponder* responder, const HttpRequest& request,
 }
 
 void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
+    if (request.path.startsWith("/admin/")) {  // its own guard (loopback, Host, admin token)
+        AdminHandler(m_context).handle(std::move(request), responder);
+        return;
+    }
     const QString path = QString::fromUtf8(request.path);
     const ApiRoute* route = nullptr;
     bool pathKnown = false;
@@ -122,8 +128,10 @@ void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
     }
 
     if (request.path == "/v1/me") {
-        replyJson(responder, request, QJsonDocument(key->toPublicJson()).toJson(QJsonDocument::Compact),
-                  key->id);
+        QJsonObject me = key->toPublicJson();
+        // Spend, remaining budget and reset time of the key's current budget period.
+        if (m_context.costControls) me.insert(QStringLiteral("usage"), m_context.costControls->describe(*key));
+        replyJson(responder, request, QJsonDocument(me).toJson(QJsonDocument::Compact), key->id);
         return;
     }
     if (request.path == "/v1/models") {
@@ -167,6 +175,16 @@ void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* 
     started.model = model;
     started.stream = endpoint == Endpoint::ChatCompletions &&
                      parsed->value(QStringLiteral("stream")).toBool();
+    // Key policy and budgets, before anything is forwarded; an admitted request holds its
+    // slot until its Finished event.
+    if (m_context.costControls) {
+        Status admitted = m_context.costControls->admit(key, endpoint, *parsed, targets.first().upstreamModel,
+                                                        started.requestId);
+        if (!admitted) {
+            reply(responder, request, admitted.error(), key.id);
+            return;
+        }
+    }
     started.payload = request.body.left(EventBus::kMaxPayloadBytes);
     m_context.events->publish(started);
     started.payload.clear();

@@ -1,11 +1,17 @@
 #include "api/ProxyExchange.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
+#include <QTimer>
+#include <algorithm>
 
 #include "core/GatewayContext.h"
 #include "http/HttpResponder.h"
 #include "providers/TranslatorFactory.h"
 #include "upstream/UpstreamPool.h"
+#include "usage/CostCalculator.h"
+#include "usage/RequestAccounting.h"
+#include "usage/UsageEstimator.h"
 
 namespace ar {
 
@@ -30,13 +36,44 @@ ProxyExchange::~ProxyExchange() {
     if (!m_finished) finish(499, QStringLiteral("client_closed"));
 }
 
-void ProxyExchange::start() { tryNextTarget(); }
+void ProxyExchange::start() {
+    // Providers marked down go last: still tried, but only after the healthy ones.
+    std::stable_partition(m_targets.begin(), m_targets.end(), [this](const ResolvedTarget& t) {
+        return !m_context.health.isDown(t.provider->id);
+    });
+    tryNextTarget();
+}
 
-void ProxyExchange::tryNextTarget() {
-    if (m_nextTarget >= m_targets.size()) {
+void ProxyExchange::startRound() {
+    const RetryPolicy& policy = m_context.config.retry;
+    if (m_round >= policy.maxRounds) {
         replyError(m_lastError);
         return;
     }
+    ++m_round;
+    int delay = policy.backoffMs(m_round, QRandomGenerator::global()->generateDouble());
+    if (m_retryAfterMs >= 0) {
+        if (m_retryAfterMs > policy.maxRetryAfterMs) {  // the upstream asks for too long a wait
+            replyError(m_lastError);
+            return;
+        }
+        delay = qMax(delay, m_retryAfterMs);
+    }
+    if (m_clock.elapsed() + delay >= policy.deadlineMs) {  // a retry could not finish in time
+        replyError(m_lastError);
+        return;
+    }
+    m_nextTarget = 0;
+    m_retryAfterMs = -1;
+    QTimer::singleShot(delay, this, &ProxyExchange::tryNextTarget);
+}
+
+void ProxyExchange::tryNextTarget() {
+    if (m_nextTarget >= m_targets.size()) {
+        startRound();
+        return;
+    }
+    m_attemptStartMs = m_clock.elapsed();
     m_current = m_targets[m_nextTarget++];
     ++m_event.attempts;
     m_event.provider = m_current.provider->id;
@@ -67,7 +104,7 @@ void ProxyExchange::tryNextTarget() {
 }
 
 bool ProxyExchange::canFailOver(int status) const {
-    return status == 429 || status >= 500 || status == 408;
+    return m_context.config.retry.retriable(status);
 }
 
 void ProxyExchange::onHead(int status) { m_upstreamOk = status >= 200 && status < 300; }
@@ -108,7 +145,7 @@ void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
     QByteArray chunk;
     for (const QByteArray& p : payloads) {
         chunk += "data: ";
-        chunk += p;
+        chunk += withCost(p);
         chunk += "\n\n";
     }
     m_responder->writeChunk(chunk);
@@ -126,9 +163,17 @@ void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
 void ProxyExchange::onFinished() {
     if (!m_upstreamOk) {
         const int status = m_call ? m_call->status() : 502;
-        failOrFailOver(m_translator->translateError(status, m_body));
+        ApiError error = m_translator->translateError(status, m_body);
+        bool ok = false;
+        const int retryAfter = m_call ? m_call->header("retry-after").trimmed().toInt(&ok) : 0;
+        if (ok && retryAfter >= 0) error.retryAfterSeconds = retryAfter;
+        if (error.retryAfterSeconds >= 0) m_retryAfterMs = error.retryAfterSeconds * 1000;
+        if (canFailOver(status))
+            m_context.health.recordFailure(m_current.provider->id, error.message);
+        failOrFailOver(error);
         return;
     }
+    m_context.health.recordSuccess(m_current.provider->id, m_clock.elapsed() - m_attemptStartMs);
     if (m_streaming) {
         QList<QByteArray> payloads;
         Status s = m_translator->finishStream(payloads);
@@ -155,24 +200,31 @@ void ProxyExchange::onFinished() {
     }
     if (m_responder) {
         markFirstByte();
-        m_responder->send(200, "application/json", translated->body, responseHeaders());
+        if (!translated->usage.known()) m_generatedChars = usage_estimate::generatedChars(translated->body);
+        HttpHeaders headers = responseHeaders();
+        headers.append({"x-agentrouter-cost-usd", formatUsd(accounted(200).costMicros)});
+        m_responder->send(200, "application/json", translated->body, headers);
     }
     finish(200, {}, translated->body);
 }
 
 void ProxyExchange::onFailed(const UpstreamFailure& failure) {
     const QString where = QStringLiteral("provider '%1'").arg(m_current.provider->id);
+    m_context.health.recordFailure(m_current.provider->id, failure.message);
     ApiError error = failure.kind == UpstreamFailure::Kind::Timeout
                          ? ApiError::gatewayTimeout(QStringLiteral("Timed out waiting for %1: %2").arg(where, failure.message))
                          : ApiError::badGateway(QStringLiteral("Could not reach %1: %2").arg(where, failure.message));
+    if (failure.kind == UpstreamFailure::Kind::Closed && m_upstreamOk)
+        error = ApiError::badGateway(QStringLiteral("The upstream %1 closed the connection mid-response.").arg(where),
+                                     QStringLiteral("upstream_stream_cut"));
     if (m_responder && m_responder->headersSent()) endStreamWithError(error);
     else failOrFailOver(error);
 }
 
 void ProxyExchange::failOrFailOver(const ApiError& error) {
     m_lastError = error;
-    if (canFailOver(error.status) && m_nextTarget < m_targets.size()) {
-        tryNextTarget();
+    if (canFailOver(error.status) && (m_responder && !m_responder->headersSent())) {
+        tryNextTarget();  // next target, or the next round after a backoff
         return;
     }
     replyError(error);
@@ -232,8 +284,35 @@ void ProxyExchange::finish(int status, const QString& errorCode, const QByteArra
     e.errorCode = errorCode;
     e.latencyMs = m_clock.elapsed();
     if (m_translator) e.usage = m_translator->usage();
+    accountRequest(e, m_endpoint, m_request, m_generatedChars, m_upstreamOk, m_context.prices);
     e.payload = body.left(EventBus::kMaxPayloadBytes);
     m_context.events->publish(e);
+}
+
+RequestEvent ProxyExchange::accounted(int status) const {
+    RequestEvent e = m_event;
+    e.status = status;
+    if (m_translator) e.usage = m_translator->usage();
+    accountRequest(e, m_endpoint, m_request, m_generatedChars, m_upstreamOk, m_context.prices);
+    return e;
+}
+
+QByteArray ProxyExchange::withCost(const QByteArray& payload) {
+    if (!m_translator->usage().known()) {
+        m_generatedChars += usage_estimate::generatedChars(payload);
+        return payload;
+    }
+    // The usage chunk (only clients that asked for include_usage get one): append the cost
+    // as "x_agentrouter":{"cost_usd":<number|null>,"cost_micros":<int>,"usage_estimated":bool}
+    // before the closing brace, leaving the provider's bytes as they were.
+    const QByteArray trimmed = payload.trimmed();
+    if (!(payload.contains("\"usage\":{") || payload.contains("\"usage\": {")) || !trimmed.endsWith('}'))
+        return payload;
+    const RequestEvent e = accounted(200);
+    const QByteArray cost = e.costMicros < 0 ? QByteArray("null") : formatUsd(e.costMicros);
+    return trimmed.chopped(1) + ",\"x_agentrouter\":{\"cost_usd\":" + cost + ",\"cost_micros\":" +
+           QByteArray::number(e.costMicros) + ",\"usage_estimated\":" +
+           (e.usage.estimated ? "true" : "false") + "}}";
 }
 
 }  // namespace ar

@@ -37,6 +37,7 @@ public:
 
 private:
     void tryNextTarget();
+    void startRound();
     void onHead(int status);
     void onData(const QByteArray& data);
     void onFinished();
@@ -51,6 +52,9 @@ private:
     void markFirstByte();
     void finish(int status, const QString& errorCode, const QByteArray& body = {});
     HttpHeaders responseHeaders() const;
+    // Usage and cost so far (see usage/RequestAccounting.h), and the client-visible cost.
+    RequestEvent accounted(int status) const;
+    QByteArray withCost(const QByteArray& payload);
 
     GatewayContext& m_context;
     UpstreamPool& m_pool;
@@ -61,6 +65,9 @@ private:
     QByteArray m_clientBody;
     QList<ResolvedTarget> m_targets;
     qsizetype m_nextTarget = 0;
+    int m_round = 1;
+    int m_retryAfterMs = -1;  // the last upstream's Retry-After, if any
+    qint64 m_attemptStartMs = 0;
     ResolvedTarget m_current;
 
     std::unique_ptr<Translator> m_translator;
@@ -70,6 +77,7 @@ private:
     bool m_upstreamOk = false;
     bool m_streaming = false;
     bool m_finished = false;
+    qint64 m_generatedChars = 0;  // text relayed, for estimating usage the provider never sent
     ApiError m_lastError;
     QElapsedTimer m_clock;
 };

@@ -9,6 +9,8 @@
 
 #include "auth/ApiKey.h"
 
+#include <sys/stat.h>
+
 namespace ar {
 
 QJsonObject KeyRecord::toPublicJson() const {
@@ -19,6 +21,19 @@ QJsonObject KeyRecord::toPublicJson() const {
                        {QStringLiteral("created_at"), createdAt.toUTC().toString(Qt::ISODate)},
                        {QStringLiteral("policy"), policy}};
 }
+
+namespace {
+
+// Which version of the file we hold: every save replaces it (new inode) and mtime has ns
+// resolution, so two writes within one millisecond are still told apart.
+QByteArray fileStamp(const QString& path) {
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return {};
+    return QByteArray::number(qulonglong(st.st_ino)) + ':' + QByteArray::number(qlonglong(st.st_mtim.tv_sec)) + '.' +
+           QByteArray::number(qlonglong(st.st_mtim.tv_nsec)) + ':' + QByteArray::number(qlonglong(st.st_size));
+}
+
+}  // namespace
 
 KeyStore::KeyStore(QString filePath) : m_path(std::move(filePath)) {}
 
@@ -48,7 +63,7 @@ Status KeyStore::load() {
         if (!r.id.isEmpty() && r.secretHash.size() == 32) keys.insert(r.id, r);
     }
     m_keys = std::move(keys);
-    m_loadedMtime = QFileInfo(m_path).lastModified();
+    m_loadedStamp = fileStamp(m_path);
     return Ok{};
 }
 
@@ -86,7 +101,7 @@ Result<QString> KeyStore::create(const QString& name, const QJsonObject& policy)
         m_keys.remove(r.id);
         return s.error();
     }
-    m_loadedMtime = QFileInfo(m_path).lastModified();
+    m_loadedStamp = fileStamp(m_path);
     return apikey::format(parts);
 }
 
@@ -97,16 +112,55 @@ Status KeyStore::revoke(const QString& id) {
     if (it == m_keys.end()) return ApiError::notFound(QStringLiteral("No key with id '%1'.").arg(id), QStringLiteral("key_not_found"));
     it->revoked = true;
     Status s = save();
-    m_loadedMtime = QFileInfo(m_path).lastModified();
+    m_loadedStamp = fileStamp(m_path);
     return s;
 }
 
+std::optional<KeyRecord> KeyStore::get(const QString& id) {
+    reloadIfChanged();
+    QReadLocker lock(&m_lock);
+    auto it = m_keys.constFind(id);
+    if (it == m_keys.constEnd()) return std::nullopt;
+    return *it;
+}
+
+Status KeyStore::updatePolicy(const QString& id, const QJsonObject& policy) {
+    reloadIfChanged();
+    QWriteLocker lock(&m_lock);
+    auto it = m_keys.find(id);
+    if (it == m_keys.end()) return ApiError::notFound(QStringLiteral("No key with id '%1'.").arg(id), QStringLiteral("key_not_found"));
+    const QJsonObject previous = it->policy;
+    it->policy = policy;
+    Status s = save();
+    if (!s) it->policy = previous;
+    m_loadedStamp = fileStamp(m_path);
+    return s;
+}
+
+Result<QString> KeyStore::rotate(const QString& id) {
+    reloadIfChanged();
+    QWriteLocker lock(&m_lock);
+    auto it = m_keys.find(id);
+    if (it == m_keys.end()) return ApiError::notFound(QStringLiteral("No key with id '%1'.").arg(id), QStringLiteral("key_not_found"));
+    if (it->revoked) return ApiError::badRequest(QStringLiteral("Key '%1' is revoked; create a new one.").arg(id), {}, QStringLiteral("key_revoked"));
+    ApiKeyParts parts = apikey::generate();
+    parts.keyId = id;
+    const QByteArray previous = it->secretHash;
+    it->secretHash = apikey::hashSecret(parts.secret);
+    if (Status s = save(); !s) {
+        it->secretHash = previous;
+        return s.error();
+    }
+    m_loadedStamp = fileStamp(m_path);
+    return apikey::format(parts);
+}
+
 void KeyStore::reloadIfChanged() {
-    const QDateTime mtime = QFileInfo(m_path).lastModified();
+    const QByteArray stamp = fileStamp(m_path);
     bool changed;
     {
         QReadLocker lock(&m_lock);
-        changed = mtime != m_loadedMtime;
+        changed = stamp != m_loadedStamp;
     }
     if (changed) (void)load();
 }
@@ -115,6 +169,11 @@ std::optional<KeyRecord> KeyStore::verify(QByteArrayView presented) {
     const auto parts = apikey::parse(presented);
     if (!parts) return std::nullopt;
     const QByteArray hash = apikey::hashSecret(parts->secret);
+    // Cheap cross-process freshness: one stat() per interval, whoever's request comes first.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 last = m_lastRecheckMs.load();
+    if (now - last >= m_recheckMs && m_lastRecheckMs.compare_exchange_strong(last, now))
+        reloadIfChanged();
     for (int attempt = 0; attempt < 2; ++attempt) {
         {
             QReadLocker lock(&m_lock);

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QReadWriteLock>
 #include <QString>
+#include <atomic>
 #include <optional>
 
 #include "core/Result.h"
@@ -33,6 +34,15 @@ public:
     // Mints a key; the returned string is the only time the secret exists in the clear.
     Result<QString> create(const QString& name, const QJsonObject& policy = {});
     Status revoke(const QString& id);
+    std::optional<KeyRecord> get(const QString& id);
+    Status updatePolicy(const QString& id, const QJsonObject& policy);
+    // A new secret for the same key id (policy and usage history stay attached); the old
+    // secret stops working at once. Returns the new key, shown only this once.
+    Result<QString> rotate(const QString& id);
+    // verify() re-checks the file's mtime at most this often, so a revocation, rotation or
+    // policy change written by another process (the CLI) applies without a restart.
+    static constexpr int kDefaultRecheckMs = 1000;
+    void setRecheckIntervalMs(int ms) { m_recheckMs = ms; }
 
     // Verifies a presented key; nullopt when unknown, wrong, revoked or malformed.
     std::optional<KeyRecord> verify(QByteArrayView presented);
@@ -46,7 +56,9 @@ private:
     QString m_path;
     mutable QReadWriteLock m_lock;
     QHash<QString, KeyRecord> m_keys;
-    QDateTime m_loadedMtime;
+    QByteArray m_loadedStamp;  // inode, mtime and size of the file last read or written
+    int m_recheckMs = kDefaultRecheckMs;
+    std::atomic<qint64> m_lastRecheckMs{0};
 };
 
 }  // namespace ar

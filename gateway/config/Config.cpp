@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 
 #include "providers/ProviderPresets.h"
+#include "usage/KeyPolicy.h"
+#include "usage/PriceCatalog.h"
 
 namespace ar {
 
@@ -121,6 +123,11 @@ void parseProviders(Reader& r, const QJsonValue& value, QList<ProviderConfig>& o
                                    "environment variable in api_key_env or use the keychain"));
         c.apiKeyEnv = r.string(o, QStringLiteral("api_key_env"), p, QString::fromLatin1(preset->defaultKeyEnv));
         if (!c.apiKeyEnv.isEmpty()) c.apiKey = qEnvironmentVariable(c.apiKeyEnv.toUtf8().constData());
+        c.credential = r.string(o, QStringLiteral("credential"), p, c.credential);
+        if (c.credential != QLatin1String("env") && c.credential != QLatin1String("keychain"))
+            r.error(p + QStringLiteral("credential"),
+                    QStringLiteral("must be \"env\" (api_key_env) or \"keychain\" (set it with "
+                                   "`agentrouter providers set-key %1`)").arg(c.id));
         c.apiVersion = r.string(o, QStringLiteral("api_version"), p, {});
         c.timeoutMs = int(r.integer(o, QStringLiteral("timeout_ms"), p, c.timeoutMs, 100, 3'600'000));
         const QJsonValue headers = o.value(QStringLiteral("headers"));
@@ -172,6 +179,60 @@ void parseRoutes(Reader& r, const QJsonValue& value, const QList<ProviderConfig>
     }
 }
 
+void parseRouting(Reader& r, const QJsonObject& o, Config& c) {
+    const QString p = QStringLiteral("routing.");
+    RetryPolicy& rp = c.retry;
+    rp.maxRounds = int(r.integer(o, QStringLiteral("max_rounds"), p, rp.maxRounds, 1, 10));
+    rp.backoffInitialMs = int(r.integer(o, QStringLiteral("backoff_initial_ms"), p, rp.backoffInitialMs, 0, 600'000));
+    rp.backoffMaxMs = int(r.integer(o, QStringLiteral("backoff_max_ms"), p, rp.backoffMaxMs, 0, 600'000));
+    rp.deadlineMs = int(r.integer(o, QStringLiteral("deadline_ms"), p, rp.deadlineMs, 100, 3'600'000));
+    rp.maxRetryAfterMs = int(r.integer(o, QStringLiteral("max_retry_after_ms"), p, rp.maxRetryAfterMs, 0, 3'600'000));
+    const QJsonValue statuses = o.value(QStringLiteral("failover_statuses"));
+    if (statuses.isArray()) {
+        rp.failoverStatuses.clear();
+        for (const QJsonValue& v : statuses.toArray()) {
+            if (!v.isDouble() || v.toInt() < 400 || v.toInt() > 599)
+                r.error(p + QStringLiteral("failover_statuses"), QStringLiteral("must list HTTP statuses from 400 to 599"));
+            else
+                rp.failoverStatuses.append(v.toInt());
+        }
+    } else if (!statuses.isUndefined()) {
+        r.error(p + QStringLiteral("failover_statuses"), QStringLiteral("must be an array of HTTP statuses"));
+    }
+    c.healthFailureThreshold = int(r.integer(o, QStringLiteral("health_failure_threshold"), p, c.healthFailureThreshold, 1, 1000));
+    c.healthCooldownMs = int(r.integer(o, QStringLiteral("health_cooldown_ms"), p, c.healthCooldownMs, 0, 3'600'000));
+}
+
+void parseUsage(Reader& r, const QJsonObject& root, UsageSettings& u) {
+    const QJsonValue usage = root.value(QStringLiteral("usage"));
+    if (usage.isObject()) {
+        const QJsonObject o = usage.toObject();
+        const QString p = QStringLiteral("usage.");
+        const QJsonValue ledger = o.value(QStringLiteral("ledger"));
+        if (ledger.isBool()) u.ledger = ledger.toBool();
+        else if (!ledger.isUndefined()) r.error(p + QStringLiteral("ledger"), QStringLiteral("must be true or false"));
+        const QJsonValue budget = o.value(QStringLiteral("budget_usd"));
+        if (budget.isDouble() && budget.toDouble() >= 0) u.budgetMicros = usdToMicros(budget.toDouble());
+        else if (!budget.isUndefined() && !budget.isNull())
+            r.error(p + QStringLiteral("budget_usd"), QStringLiteral("must be a non-negative number (USD)"));
+        u.budgetPeriod = r.string(o, QStringLiteral("budget_period"), p, u.budgetPeriod);
+        if (!budgetPeriodFromName(u.budgetPeriod))
+            r.error(p + QStringLiteral("budget_period"), QStringLiteral("must be day, week, month or total"));
+    } else if (!usage.isUndefined()) {
+        r.error(QStringLiteral("usage"), QStringLiteral("must be an object"));
+    }
+    const QJsonValue prices = root.value(QStringLiteral("prices"));
+    if (prices.isObject()) {
+        QStringList problems;
+        (void)PriceCatalog::fromJson(prices.toObject(), &problems);
+        for (const QString& problem : problems) r.error(QStringLiteral("prices.") + problem.section(QLatin1Char(':'), 0, 0),
+                                                       problem.section(QLatin1Char(':'), 1).trimmed());
+        u.prices = prices.toObject();
+    } else if (!prices.isUndefined()) {
+        r.error(QStringLiteral("prices"), QStringLiteral("must be an object with \"models\", \"embeddings\" or \"images\""));
+    }
+}
+
 }  // namespace
 
 ConfigLoad parseConfig(const QByteArray& json, const QString& file) {
@@ -191,8 +252,12 @@ ConfigLoad parseConfig(const QByteArray& json, const QString& file) {
     const QJsonValue server = root.value(QStringLiteral("server"));
     if (server.isObject()) parseServer(r, server.toObject(), result.config.server);
     else if (!server.isUndefined()) r.error(QStringLiteral("server"), QStringLiteral("must be an object"));
+    const QJsonValue routing = root.value(QStringLiteral("routing"));
+    if (routing.isObject()) parseRouting(r, routing.toObject(), result.config);
+    else if (!routing.isUndefined()) r.error(QStringLiteral("routing"), QStringLiteral("must be an object"));
     parseProviders(r, root.value(QStringLiteral("providers")), result.config.providers);
     parseRoutes(r, root.value(QStringLiteral("routes")), result.config.providers, result.config.routes);
+    parseUsage(r, root, result.config.usage);
     return result;
 }
 

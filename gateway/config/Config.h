@@ -1,14 +1,25 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
 #include "http/HttpLimits.h"
 #include "providers/ProviderConfig.h"
+#include "routing/RetryPolicy.h"
 #include "routing/Route.h"
 
 namespace ar {
+
+// "usage": the ledger and the gateway-wide budget; "prices": overrides of the built-in price
+// catalog (same shape as resources/prices.json: "models", "embeddings", "images").
+struct UsageSettings {
+    bool ledger = true;             // "ledger": false turns the ledger off (benchmarks)
+    qint64 budgetMicros = -1;       // "budget_usd"; -1: none
+    QString budgetPeriod = QStringLiteral("month");  // "budget_period": day|week|month|total
+    QJsonObject prices;             // the top-level "prices" section, validated
+};
 
 struct ServerSettings {
     QString bind = QStringLiteral("127.0.0.1");
@@ -23,6 +34,10 @@ struct Config {
     ServerSettings server;
     QList<ProviderConfig> providers;
     QList<Route> routes;
+    RetryPolicy retry;
+    int healthFailureThreshold = 3;  // consecutive failures that mark a provider down
+    int healthCooldownMs = 30'000;   // how long it stays down before being preferred again
+    UsageSettings usage;
 
     const ProviderConfig* provider(const QString& id) const;
 };

@@ -5,9 +5,16 @@
 
 #include "config/Config.h"
 #include "core/Result.h"
+#include "usage/Clock.h"
 
 namespace ar {
 
+class AdminServices;
+class CostControls;
+class Ledger;
+class LedgerQueries;
+class PriceCatalog;
+class UsageQueries;
 class EventBus;
 class HttpServer;
 class KeyStore;
@@ -32,15 +39,32 @@ public:
 
     EventBus* events() const { return m_events; }
     KeyStore* keys() const { return m_keys.get(); }
+    // Keys, provider credentials, admin token; give it a secret store and call loadSecrets()
+    // before start() to use the keychain (see AdminServices).
+    AdminServices* admin() const { return m_admin; }
     const Config& config() const { return m_config; }
+
+    // Usage: the ledger's queries (usable while stopped), the price list, and the cost
+    // controls (null while stopped). setClock() before start() injects time for tests.
+    UsageQueries* usage() const;
+    const PriceCatalog& prices() const { return *m_prices; }
+    CostControls* costControls() const { return m_costControls; }
+    void setClock(Clock clock) { m_clock = std::move(clock); }
 
 private:
     Config m_config;
     EventBus* m_events;
     std::unique_ptr<KeyStore> m_keys;
+    AdminServices* m_admin;  // child QObject
     std::unique_ptr<GatewayContext> m_context;
     std::unique_ptr<HttpServer> m_server;
     quint16 m_port = 0;
+    QString m_dataDir;
+    Clock m_clock = systemClock();
+    std::unique_ptr<PriceCatalog> m_prices;
+    std::unique_ptr<LedgerQueries> m_usage;
+    std::unique_ptr<Ledger> m_ledger;  // open while running
+    CostControls* m_costControls = nullptr;  // child QObject while running
 };
 
 // Path of the key store inside a data folder.

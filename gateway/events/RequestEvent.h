@@ -28,6 +28,10 @@ struct RequestEvent {
     QString errorCode;       // Finished: OpenAI error code, if any
     int attempts = 0;
     Usage usage;             // Finished (and Delta when known)
+    qint64 costMicros = 0;   // Finished: micro-dollars; -1 when consumed at an unknown price
+    int images = 0;          // Finished, images endpoint: images produced
+    QString imageSize;       // images endpoint: as requested (empty: the model's default)
+    QString imageQuality;
     qint64 latencyMs = -1;   // Finished: total time
     qint64 ttfbMs = -1;      // FirstByte / Finished: time to first byte sent to the client
     QByteArray payload;      // Started: request body (capped); Delta: the chunk JSON;

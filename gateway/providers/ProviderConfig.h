@@ -3,9 +3,12 @@
 #include <QList>
 #include <QString>
 #include <QUrl>
+#include <memory>
 #include <utility>
 
 namespace ar {
+
+class ProviderCredentials;
 
 // One configured upstream provider. The credential itself is resolved at run time
 // (environment variable or keychain) and never written back to the config file.
@@ -18,6 +21,10 @@ struct ProviderConfig {
     QString apiVersion;   // Azure api-version / anthropic-version
     QList<std::pair<QByteArray, QByteArray>> extraHeaders;
     int timeoutMs = 120000;  // time allowed until the upstream's first byte
+    QString credential = QStringLiteral("env");  // "env" or "keychain" (entry "provider:<id>")
+    // Credentials that may change while serving (keychain, admin API); the translator factory
+    // takes the current one from here on every request. Null: apiKey is all there is.
+    std::shared_ptr<const ProviderCredentials> liveCredentials;
 };
 
 }  // namespace ar

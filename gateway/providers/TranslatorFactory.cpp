@@ -1,6 +1,10 @@
 #include "providers/TranslatorFactory.h"
 
+#include "secrets/ProviderCredentials.h"
+
 #include "providers/anthropic/AnthropicChatTranslator.h"
+#include "providers/gemini/GeminiChatTranslator.h"
+#include "providers/gemini/GeminiEmbeddingsTranslator.h"
 #include "providers/openai/OpenAiTranslator.h"
 
 namespace ar {
@@ -27,11 +31,19 @@ ApiError unsupported(const ProviderConfig& provider, Endpoint endpoint) {
 
 Result<std::unique_ptr<Translator>> makeTranslator(const ProviderConfig& provider,
                                                    Endpoint endpoint) {
+    // A credential rotated while serving applies from the next request on.
+    if (provider.liveCredentials) return makeTranslator(provider.liveCredentials->resolve(provider), endpoint);
     if (provider.type == QLatin1String("anthropic")) {
         if (endpoint != Endpoint::ChatCompletions) return unsupported(provider, endpoint);
         return std::unique_ptr<Translator>(new AnthropicChatTranslator(provider));
     }
-    if (provider.type == QLatin1String("gemini")) return unsupported(provider, endpoint);
+    if (provider.type == QLatin1String("gemini")) {
+        if (endpoint == Endpoint::ChatCompletions)
+            return std::unique_ptr<Translator>(new GeminiChatTranslator(provider));
+        if (endpoint == Endpoint::Embeddings)
+            return std::unique_ptr<Translator>(new GeminiEmbeddingsTranslator(provider));
+        return unsupported(provider, endpoint);
+    }
     return std::unique_ptr<Translator>(new OpenAiTranslator(provider, endpoint));
 }
 

@@ -1,0 +1,919 @@
+#!/usr/bin/env python3
+"""Agent Router Desktop benchmark (issue 8). Started by bench/run.sh, which installs and builds what
+this needs; see bench/README.md.
+
+Measures, in one run on this machine, with the gateway under test pinned to core 0 and the load
+generator and the mock upstream pinned to core 1:
+  mock         the mock OpenAI upstream itself (no hop)
+  nginx        nginx as a bare reverse proxy with a keep-alive upstream (the floor: one proxy hop)
+  portkey      the Portkey AI gateway from npm (bench/portkey), OpenAI provider with a custom host
+  agentrouter  `agentrouter serve` with workers=1 and a real minted key
+Cases (case-major: each case runs against every target before the next case): chat at 1, 16 and
+64 connections and embeddings at 16 (wrk + bench/wrk/post.lua); streams at 1 and 16 with no delay
+and at 64 with 10 ms between chunks (bench/client/sse_client.c).
+Writes a table to stdout and bench/out/results.json.
+"""
+import argparse
+import atexit
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+OUT = os.path.join(BENCH, "out")
+BIN = os.path.join(OUT, "bin")
+LOGS = os.path.join(OUT, "logs")
+TICK = os.sysconf("SC_CLK_TCK")
+NCPU = os.cpu_count() or 1
+GW_CORE, LOAD_CORE = "0", "1"
+MOCK_KEY = "sk-bench-mock-upstream"
+TARGETS = ["mock", "nginx", "portkey", "agentrouter"]
+PORTKEY_ENTRY = os.path.join(BENCH, "portkey", "node_modules", "@portkey-ai", "gateway", "build", "start-server.js")
+
+CASES = [
+    # name, kind, connections, endpoint or delay
+    {"name": "chat-1", "kind": "wrk", "conns": 1, "endpoint": "chat"},
+    {"name": "chat-16", "kind": "wrk", "conns": 16, "endpoint": "chat"},
+    {"name": "chat-64", "kind": "wrk", "conns": 64, "endpoint": "chat"},
+    {"name": "emb-16", "kind": "wrk", "conns": 16, "endpoint": "embeddings"},
+    {"name": "stream-1", "kind": "stream", "conns": 1, "delay_ms": 0},
+    {"name": "stream-16", "kind": "stream", "conns": 16, "delay_ms": 0},
+    {"name": "stream-64-paced", "kind": "stream", "conns": 64, "delay_ms": 10},
+]
+PATHS = {"chat": "/v1/chat/completions", "embeddings": "/v1/embeddings"}
+BODIES = {
+    "chat": {"model": "gpt-4o-mini", "messages": [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": "Say hello in one short sentence."}]},
+    "embeddings": {"model": "text-embedding-3-small", "input": "The quick brown fox jumps over the lazy dog."},
+}
+
+procs = []  # every process this run started, ended at exit
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def die(msg):
+    log("bench: " + msg)
+    sys.exit(1)
+
+
+def cleanup():
+    for p in reversed(procs):
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+    deadline = time.time() + 3
+    for p in procs:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def start(cmd, core, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None, cwd=None):
+    p = subprocess.Popen(["taskset", "-c", core] + cmd, stdout=stdout, stderr=stderr, env=env, cwd=cwd,
+                         start_new_session=True)
+    procs.append(p)
+    return p
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def read_line_matching(p, pattern, timeout, what):
+    """Reads p.stdout lines until one matches; returns the match."""
+    deadline = time.time() + timeout
+    import selectors
+    sel = selectors.DefaultSelector()
+    sel.register(p.stdout, selectors.EVENT_READ)
+    buf = b""
+    while time.time() < deadline:
+        if p.poll() is not None:
+            die(f"{what} exited with code {p.returncode} before it was ready")
+        for _ in sel.select(timeout=0.1):
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                continue
+            buf += chunk
+            m = re.search(pattern.encode(), buf)
+            if m:
+                return m
+    die(f"{what} did not start within {timeout}s (output: {buf[-500:]!r})")
+
+
+# ---------------------------------------------------------------- /proc readings
+
+def proc_tree(pid):
+    """pid and all its descendants."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                s = f.read()
+            ppid = int(s[s.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(d))
+        except (OSError, ValueError):
+            pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def cpu_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                s = f.read()
+            fields = s[s.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def mem_kb(pids, key):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith(key + ":"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def proc_stat():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    return {"busy": v[0] + v[1] + v[2], "steal": v[7] if len(v) > 7 else 0, "all": sum(v[:8])}
+
+
+# ---------------------------------------------------------------- targets
+
+class Target:
+    def __init__(self, name, port, proc, headers):
+        self.name, self.port, self.proc, self.headers = name, port, proc, headers
+        self.pids = proc_tree(proc.pid)
+        # taskset execs the command, so proc.pid is the program itself
+        self.idle_rss_kb = None
+
+    def refresh_pids(self):
+        self.pids = proc_tree(self.proc.pid)
+
+    def cpu(self):
+        return cpu_ticks(self.pids)
+
+    def rss_kb(self):
+        return mem_kb(self.pids, "VmRSS")
+
+    def hwm_kb(self):
+        return mem_kb(self.pids, "VmHWM")
+
+
+def http_json(port, path, body, headers, timeout=10):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", **headers}, method="POST")
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+def wait_ready(port, path, body, headers, what, timeout=30):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            status, data = http_json(port, path, body, headers, timeout=5)
+            if status == 200:
+                return data
+            last = f"HTTP {status}"
+        except Exception as e:  # noqa: BLE001 - any failure means not ready yet
+            last = repr(e)
+        time.sleep(0.2)
+    die(f"{what} did not answer {path} within {timeout}s: {last}")
+
+
+def start_mock(core, label):
+    p = start([os.path.join(BIN, "mock_upstream"), "--port", "0"], core, stdout=subprocess.PIPE)
+    port = int(read_line_matching(p, r"mock listening on (\d+)", 10, label).group(1))
+    return p, port
+
+
+def nginx_conf(mock_port, proxy_port, static_port, prefix):
+    chat = subprocess.check_output([os.path.join(BIN, "mock_upstream"), "--dump", "chat"]).decode()
+    emb = subprocess.check_output([os.path.join(BIN, "mock_upstream"), "--dump", "embeddings"]).decode()
+    assert "'" not in chat and "$" not in chat and "\\" not in chat
+    os.makedirs(os.path.join(prefix, "static", "v1"), exist_ok=True)
+    with open(os.path.join(prefix, "static", "v1", "embeddings"), "w") as f:
+        f.write(emb)  # too long for a return directive: a static file, POST answered via error_page 405
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(f"  {k}_temp_path {prefix}/tmp/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""{user}worker_processes 1;
+daemon off;
+master_process on;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+{temp}
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  upstream mock {{
+    server 127.0.0.1:{mock_port};
+    keepalive 256;
+    keepalive_requests 1000000;
+  }}
+  # the bare reverse proxy
+  server {{
+    listen 127.0.0.1:{proxy_port} backlog=4096;
+    location / {{
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }}
+  }}
+  # the same bodies as the mock's, answered by nginx itself (the mock's speed check)
+  server {{
+    listen 127.0.0.1:{static_port} backlog=4096;
+    default_type application/json;
+    location = /v1/chat/completions {{ return 200 '{chat}'; }}
+    location = /v1/embeddings {{ root {prefix}/static; error_page 405 =200 $uri; }}
+  }}
+}}
+"""
+
+
+def start_nginx(mock_port):
+    prefix = os.path.join(OUT, "nginx")
+    shutil.rmtree(prefix, ignore_errors=True)
+    os.makedirs(os.path.join(prefix, "tmp"))
+    proxy_port, static_port = free_port(), free_port()
+    conf = os.path.join(prefix, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(nginx_conf(mock_port, proxy_port, static_port, prefix))
+    err = open(os.path.join(LOGS, "nginx.stderr"), "wb")
+    p = start(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "error.log")], GW_CORE, stderr=err)
+    wait_ready(proxy_port, PATHS["chat"], BODIES["chat"], {}, "nginx")
+    return p, proxy_port, static_port
+
+
+def start_portkey(mock_port):
+    if not os.path.exists(PORTKEY_ENTRY):
+        die(f"Portkey is not installed ({PORTKEY_ENTRY}); bench/run.sh runs npm ci in bench/portkey")
+    port = free_port()
+    env = dict(os.environ, NODE_ENV="production")
+    out = open(os.path.join(LOGS, "portkey.log"), "wb")
+    p = start(["node", PORTKEY_ENTRY, f"--port={port}", "--headless"], GW_CORE, stdout=out, stderr=subprocess.STDOUT,
+              env=env, cwd=os.path.join(BENCH, "portkey"))
+    headers = {"x-portkey-provider": "openai", "x-portkey-custom-host": f"http://127.0.0.1:{mock_port}/v1",
+               "Authorization": f"Bearer {MOCK_KEY}"}
+    wait_ready(port, PATHS["chat"], BODIES["chat"], headers, "portkey", timeout=60)
+    return p, port, headers
+
+
+def start_agentrouter(binary, mock_port, log_path):
+    data = os.path.join(OUT, "agentrouter-data")
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    cfg = {
+        "server": {"bind": "127.0.0.1", "port": 0, "workers": 1},
+        "providers": [{"id": "mock", "type": "openai-compatible", "base_url": f"http://127.0.0.1:{mock_port}/v1",
+                       "api_key_env": "BENCH_MOCK_API_KEY"}],
+        "routes": [
+            {"model": "gpt-4o-mini", "targets": [{"provider": "mock", "model": "gpt-4o-mini"}]},
+            {"model": "text-embedding-3-small", "targets": [{"provider": "mock", "model": "text-embedding-3-small"}]},
+        ],
+        "usage": {"ledger": True},  # issue 8 measures with the ledger on
+    }
+    cfg_path = os.path.join(OUT, "agentrouter-config.json")
+    with open(cfg_path, "w") as f:
+        json.dump(cfg, f, indent=2)
+    env = dict(os.environ, BENCH_MOCK_API_KEY=MOCK_KEY)
+    r = subprocess.run([binary, "keys", "create", "--name", "bench", "--config", cfg_path, "--data-dir", data],
+                       capture_output=True, text=True, env=env, timeout=60)
+    m = re.search(r"sk-ar-[A-Za-z0-9._~+/=-]+", r.stdout)
+    if r.returncode != 0 or not m:
+        die(f"agentrouter keys create failed ({r.returncode}): {r.stdout} {r.stderr}")
+    key = m.group(0)
+    err = open(log_path, "wb")
+    p = start([binary, "serve", "--config", cfg_path, "--data-dir", data, "--port", "0"], GW_CORE,
+              stdout=subprocess.PIPE, stderr=err, env=env)
+    port = int(read_line_matching(p, r"listening on http://127\.0\.0\.1:(\d+)/v1", 30, "agentrouter").group(1))
+    headers = {"Authorization": f"Bearer {key}"}
+    wait_ready(port, PATHS["chat"], BODIES["chat"], headers, "agentrouter")
+    return p, port, headers
+
+
+def sanity(t):
+    """Checks each endpoint once through the target; returns a list of problems."""
+    problems = []
+    try:
+        st, data = http_json(t.port, PATHS["chat"], BODIES["chat"], t.headers)
+        j = json.loads(data)
+        if st != 200 or j.get("object") != "chat.completion" or "usage" not in j:
+            problems.append(f"chat: unexpected answer {data[:200]!r}")
+    except Exception as e:  # noqa: BLE001
+        problems.append(f"chat: {e!r}")
+    try:
+        st, data = http_json(t.port, PATHS["embeddings"], BODIES["embeddings"], t.headers)
+        j = json.loads(data)
+        if st != 200 or len(j["data"][0]["embedding"]) != 1536:
+            problems.append(f"embeddings: unexpected answer {data[:200]!r}")
+    except Exception as e:  # noqa: BLE001
+        problems.append(f"embeddings: {e!r}")
+    r = run_stream_client(t, 1, 0, 0.2, quiet=True)[0]
+    if r.get("complete", 0) < 1 or r.get("incomplete", 1) or r.get("errors", 1):
+        problems.append(f"stream: {json.dumps(r)[:300]}")
+    return problems
+
+
+# ---------------------------------------------------------------- load generators
+
+def wait_child(p):
+    """Waits for a child; returns its CPU seconds (user+system)."""
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_wrk(t, conns, endpoint, duration):
+    body_file = os.path.join(OUT, f"body-{endpoint}.json")
+    env = dict(os.environ, BENCH_BODY_FILE=body_file,
+               BENCH_HEADERS="\n".join(f"{k}: {v}" for k, v in t.headers.items()))
+    cmd = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{conns}", f"-d{max(1, round(duration))}s", "--timeout", "5s",
+           "-s", os.path.join(BENCH, "wrk", "post.lua"), f"http://127.0.0.1:{t.port}{PATHS[endpoint]}"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out = p.stdout.read().decode()
+    err = p.stderr.read().decode()
+    cpu = wait_child(p)
+    m = re.search(r"BENCHJSON (\{.*\})", out)
+    if not m:
+        return {"error": f"wrk failed ({p.returncode}): {out[-300:]} {err[-300:]}"}, cpu
+    w = json.loads(m.group(1))
+    secs = w["duration_us"] / 1e6
+    errors = sum(w["errors"].values())
+    lat = w["latency_us"]
+    return {
+        "requests": w["requests"], "seconds": round(secs, 3), "rps": round(w["requests"] / secs, 1),
+        "p50_ms": lat["p50"] / 1000, "p90_ms": lat["p90"] / 1000, "p99_ms": lat["p99"] / 1000,
+        "p999_ms": lat["p999"] / 1000, "mean_ms": round(lat["mean"] / 1000, 4), "max_ms": lat["max"] / 1000,
+        "errors": errors, "errors_detail": w["errors"],
+    }, cpu
+
+
+def run_stream_client(t, conns, delay_ms, duration, quiet=False):
+    cmd = ["taskset", "-c", LOAD_CORE, os.path.join(BIN, "sse_client"), "--port", str(t.port),
+           "--concurrency", str(conns), "--duration", str(duration), "--delay-ms", str(delay_ms), "--timeout", "15"]
+    for k, v in t.headers.items():
+        cmd += ["--header", f"{k}: {v}"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read().decode()
+    err = p.stderr.read().decode()
+    cpu = wait_child(p)
+    try:
+        r = json.loads(out)
+    except ValueError:
+        return {"error": f"sse_client failed ({p.returncode}): {out[-300:]} {err[-300:]}"}, cpu
+    if quiet:
+        return r, cpu
+    return {
+        "streams": r["streams"], "complete": r["complete"], "incomplete": r["incomplete"], "errors": r["errors"],
+        "errors_detail": r["errors_detail"], "seconds": r["duration_s"], "streams_per_s": r["streams_per_s"],
+        "ttfb_ms": r["ttfb_ms"], "first_event_ms": r["first_event_ms"], "total_ms": r["total_ms"],
+        "events_per_read_extra": r["coalesced_events_per_stream"],
+    }, cpu
+
+
+# ---------------------------------------------------------------- the run
+
+class Noise:
+    def __init__(self, threshold):
+        self.threshold = threshold
+        self.other = 0.0
+        self.steal = 0.0
+        self.capacity = 0.0
+
+    def measure(self, before, after, ours_ticks, elapsed):
+        cap = elapsed * TICK * NCPU
+        other = max(0.0, (after["busy"] - before["busy"]) - ours_ticks)
+        steal = after["steal"] - before["steal"]
+        self.other += other
+        self.steal += steal
+        self.capacity += cap
+        o, s = 100 * other / cap, 100 * steal / cap
+        return {"other_cpu_pct": round(o, 2), "steal_pct": round(s, 2),
+                "noisy": o > self.threshold or s > self.threshold}
+
+    def summary(self):
+        if not self.capacity:
+            return {"noisy": False}
+        o, s = 100 * self.other / self.capacity, 100 * self.steal / self.capacity
+        return {"other_cpu_pct": round(o, 2), "steal_pct": round(s, 2), "threshold_pct": self.threshold,
+                "noisy": o > self.threshold or s > self.threshold}
+
+
+def measured(fn, gw, everyone, noise):
+    """Runs fn() (a load run returning (result, loadgen_cpu_seconds)) and adds CPU, memory and noise."""
+    own0 = os.times()
+    gw0 = gw.cpu()
+    all0 = sum(x.cpu() for x in everyone)
+    st0 = proc_stat()
+    t0 = time.time()
+    res, load_cpu = fn()
+    elapsed = time.time() - t0
+    st1 = proc_stat()
+    gw1 = gw.cpu()
+    all1 = sum(x.cpu() for x in everyone)
+    own1 = os.times()
+    if "error" in res:
+        return res
+    own = (own1.user - own0.user + own1.system - own0.system) * TICK
+    ours = (all1 - all0) + load_cpu * TICK + own
+    n = res.get("requests") or res.get("complete") or 0
+    gw_secs = (gw1 - gw0) / TICK
+    res["gateway_cpu_s"] = round(gw_secs, 3)
+    res["gateway_cpu_pct"] = round(100 * gw_secs / elapsed, 1)
+    res["cpu_us_per_req"] = round(1e6 * gw_secs / n, 2) if n else None
+    res["loadgen_cpu_pct"] = round(100 * load_cpu / elapsed, 1)
+    res["rss_mb"] = round(gw.rss_kb() / 1024, 1)
+    res["peak_rss_mb"] = round(gw.hwm_kb() / 1024, 1)
+    res.update(noise.measure(st0, st1, ours, elapsed))
+    return res
+
+
+def fmt(v, nd=2):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.{nd}f}"
+    return str(v)
+
+
+def ratio(a, b):
+    if a is None or b in (None, 0):
+        return None
+    return round(a / b, 3)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Agent Router Desktop benchmark (bench/README.md)")
+    ap.add_argument("--quick", action="store_true", help="2 s cases (the whole run in about 90 s)")
+    ap.add_argument("--duration", type=float, help="whole seconds per case (default 7, quick 2)")
+    ap.add_argument("--agentrouter", default=os.environ.get("AGENTROUTER_BIN"), help="agentrouter binary")
+    ap.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ",".join(TARGETS))
+    ap.add_argument("--cases", default=",".join(c["name"] for c in CASES), help="comma-separated subset of cases")
+    ap.add_argument("--noise-threshold", type=float, default=3.0,
+                    help="percent of the machine's CPU used by other processes (or stolen) that flags a run noisy")
+    ap.add_argument("--profile", choices=["perf", "callgrind"],
+                    help="instead of the benchmark: profile agentrouter under chat-16 and write out/profile-*.txt")
+    ap.add_argument("--profile-seconds", type=float, default=10)
+    ap.add_argument("--out", default=os.path.join(OUT, "results.json"))
+    ap.add_argument("--report", metavar="JSON", help="only print the tables of an earlier results.json")
+    a = ap.parse_args()
+    if a.report:
+        with open(a.report) as f:
+            print_report(json.load(f))
+        return 0
+    duration = max(1, round(a.duration or (2 if a.quick else 7)))  # wrk takes whole seconds
+    warm = 1 if a.quick else 2
+    want = [x for x in a.targets.split(",") if x]
+    cases = [c for c in CASES if c["name"] in a.cases.split(",")]
+    if NCPU < 2:
+        die("needs at least 2 cores (gateway on core 0, load and mock on core 1)")
+    if not a.agentrouter:
+        a.agentrouter = os.path.join(ROOT, "build-bench", "app", "agentrouter")
+    os.makedirs(BIN, exist_ok=True)
+    os.makedirs(LOGS, exist_ok=True)
+    for name, body in BODIES.items():
+        with open(os.path.join(OUT, f"body-{name}.json"), "w") as f:
+            json.dump(body, f)
+    atexit.register(cleanup)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+
+    free = shutil.disk_usage(OUT).free
+    ar_log = os.path.join(LOGS, "agentrouter.stderr") if free > (2 << 30) else os.devnull
+
+    if a.profile:
+        return profile(a, ar_log)
+
+    t_start = time.time()
+    started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    mock_p, mock_port = start_mock(LOAD_CORE, "mock")
+    targets = {}
+    targets["mock"] = Target("mock", mock_port, mock_p, {})
+    mock = targets["mock"]
+    log(f"mock upstream on :{mock_port} (core {LOAD_CORE})")
+    nginx_static_port = None
+    if "nginx" in want:
+        p, port, nginx_static_port = start_nginx(mock_port)
+        targets["nginx"] = Target("nginx", port, p, {})
+        log(f"nginx reverse proxy on :{port}, static on :{nginx_static_port} (core {GW_CORE})")
+    if "portkey" in want:
+        p, port, headers = start_portkey(mock_port)
+        targets["portkey"] = Target("portkey", port, p, headers)
+        log(f"portkey on :{port} (core {GW_CORE})")
+    if "agentrouter" in want:
+        if not os.access(a.agentrouter, os.X_OK):
+            die(f"no agentrouter binary at {a.agentrouter} (bench/run.sh builds it)")
+        p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log)
+        targets["agentrouter"] = Target("agentrouter", port, p, headers)
+        log(f"agentrouter on :{port} (core {GW_CORE}, workers=1)")
+    if "mock" not in want:
+        del targets["mock"]
+    everyone = list(targets.values()) + ([] if "mock" in targets else [mock])
+    for t in everyone:
+        t.refresh_pids()
+
+    problems = {}
+    for name, t in targets.items():
+        pr = sanity(t)
+        if pr:
+            problems[name] = pr
+            log(f"{name}: sanity check failed: {pr}")
+    time.sleep(1.0)
+    for t in targets.values():
+        t.idle_rss_kb = t.rss_kb()
+
+    noise = Noise(a.noise_threshold)
+
+    # The mock's speed check: the mock and nginx answering the same bodies themselves, each on core 0.
+    mock_check = None
+    if nginx_static_port:
+        log("mock check: mock vs nginx returning the same body (both on core 0)")
+        m2p, m2port = start_mock(GW_CORE, "mock (check)")
+        m2 = Target("mock@core0", m2port, m2p, {})
+        ns = Target("nginx-static", nginx_static_port, targets["nginx"].proc, {})
+        ns.pids = targets["nginx"].pids
+        mock_check = {}
+        for t in (m2, ns):
+            run_wrk(t, 16, "chat", warm / 2)
+            mock_check[t.name] = measured(lambda t=t: run_wrk(t, 16, "chat", duration), t, everyone + [m2], noise)
+        m2p.terminate()
+        m2p.wait()
+
+    for name, t in targets.items():
+        log(f"warm-up {name}")
+        run_wrk(t, 16, "chat", warm)
+        run_stream_client(t, 16, 0, warm / 2)
+
+    results = []
+    for c in cases:
+        row = {"case": c["name"], "kind": c["kind"], "connections": c["conns"],
+               "endpoint": c.get("endpoint", "chat-stream"), "delay_ms": c.get("delay_ms", 0), "results": {}}
+        for name, t in targets.items():
+            log(f"{c['name']:<16} {name}")
+            if c["kind"] == "wrk":
+                fn = lambda t=t: run_wrk(t, c["conns"], c["endpoint"], duration)  # noqa: E731
+            else:
+                fn = lambda t=t: run_stream_client(t, c["conns"], c["delay_ms"], duration)  # noqa: E731
+            row["results"][name] = measured(fn, t, everyone, noise)
+            if t.proc.poll() is not None:
+                log(f"{name} exited (code {t.proc.returncode}) during {c['name']}")
+        results.append(row)
+
+    mem = {}
+    for name, t in targets.items():
+        after64 = next((r["results"][name].get("peak_rss_mb") for r in results if r["case"] == "chat-64"), None)
+        mem[name] = {"idle_rss_mb": round(t.idle_rss_kb / 1024, 1), "peak_rss_mb": round(t.hwm_kb() / 1024, 1),
+                     "peak_rss_after_chat64_mb": after64}
+
+    report = build_report(a, duration, started, time.time() - t_start, targets, mock_check, results, mem, noise,
+                          problems)
+    with open(a.out, "w") as f:
+        json.dump(report, f, indent=2)
+    print_report(report)
+    log(f"results: {a.out}")
+    return 0
+
+
+def get(results, case, target, key):
+    for r in results:
+        if r["case"] == case:
+            x = r["results"].get(target)
+            if x is None or "error" in x:
+                return None
+            for k in key.split("."):
+                x = x.get(k) if isinstance(x, dict) else None
+            return x
+    return None
+
+
+def build_report(a, duration, started, wall, targets, mock_check, results, mem, noise, problems):
+    versions = {}
+    try:
+        versions["agentrouter"] = subprocess.run([a.agentrouter, "--version"], capture_output=True, text=True,
+                                                 timeout=10).stdout.strip()
+    except OSError:
+        pass
+    try:
+        versions["nginx"] = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+        versions["node"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+        with open(os.path.join(os.path.dirname(os.path.dirname(PORTKEY_ENTRY)), "package.json")) as f:
+            versions["portkey"] = json.load(f)["version"]
+        versions["git"] = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                         text=True).stdout.strip()
+        versions["git_dirty"] = bool(subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "gateway", "app"],
+                                                    capture_output=True, text=True).stdout.strip())
+    except (OSError, ValueError, KeyError):
+        pass
+
+    # Ratios against nginx and Portkey, from this run.
+    ratios = []
+    for r in results:
+        c = r["case"]
+        row = {"case": c}
+        if r["kind"] == "wrk":
+            ar_rps, ng_rps, pk_rps = (get(results, c, x, "rps") for x in ("agentrouter", "nginx", "portkey"))
+            row["rps_vs_nginx"] = ratio(ar_rps, ng_rps)
+            row["rps_vs_portkey"] = ratio(ar_rps, pk_rps)
+            base = get(results, c, "mock", "p50_ms")
+            for x in ("nginx", "portkey", "agentrouter"):
+                v = get(results, c, x, "p50_ms")
+                row[f"added_p50_ms_{x}"] = round(v - base, 3) if v is not None and base is not None else None
+            row["p99_vs_nginx"] = ratio(get(results, c, "agentrouter", "p99_ms"), get(results, c, "nginx", "p99_ms"))
+        else:
+            ar, ng, pk = (get(results, c, x, "streams_per_s") for x in ("agentrouter", "nginx", "portkey"))
+            row["rps_vs_nginx"] = ratio(ar, ng)
+            row["rps_vs_portkey"] = ratio(ar, pk)
+            base = get(results, c, "mock", "ttfb_ms.p50")
+            for x in ("nginx", "portkey", "agentrouter"):
+                v = get(results, c, x, "ttfb_ms.p50")
+                row[f"added_ttfb_p50_ms_{x}"] = round(v - base, 3) if v is not None and base is not None else None
+            baset = get(results, c, "mock", "total_ms.p50")
+            for x in ("nginx", "portkey", "agentrouter"):
+                v = get(results, c, x, "total_ms.p50")
+                row[f"added_total_p50_ms_{x}"] = round(v - baset, 3) if v is not None and baset is not None else None
+        ar_cpu = get(results, c, "agentrouter", "cpu_us_per_req")
+        row["cpu_vs_nginx"] = ratio(ar_cpu, get(results, c, "nginx", "cpu_us_per_req"))
+        row["cpu_vs_portkey"] = ratio(ar_cpu, get(results, c, "portkey", "cpu_us_per_req"))
+        ratios.append(row)
+
+    def mx(target):
+        vals = [get(results, c, target, "rps") for c in ("chat-1", "chat-16", "chat-64")]
+        vals = [v for v in vals if v is not None]
+        return max(vals) if vals else None
+
+    checks = []
+
+    def check(name, value, limit, ok, unit=""):
+        checks.append({"target": name, "value": value, "limit": limit, "unit": unit,
+                       "met": None if ok is None else bool(ok)})
+
+    ar_max, ng_max, pk_max = mx("agentrouter"), mx("nginx"), mx("portkey")
+    check("throughput >= 0.5x nginx (max chat req/s, one core)", ratio(ar_max, ng_max), 0.5,
+          None if ratio(ar_max, ng_max) is None else ratio(ar_max, ng_max) >= 0.5, "x")
+    cr = ratio(get(results, "chat-16", "agentrouter", "cpu_us_per_req"), get(results, "chat-16", "nginx", "cpu_us_per_req"))
+    check("CPU per request <= 2x nginx (chat-16)", cr, 2.0, None if cr is None else cr <= 2.0, "x")
+    pr = ratio(ar_max, pk_max)
+    check("throughput >= 25x Portkey (max chat req/s)", pr, 25, None if pr is None else pr >= 25, "x")
+    ar50, ng50 = get(results, "chat-1", "agentrouter", "p50_ms"), get(results, "chat-1", "nginx", "p50_ms")
+    d = round(ar50 - ng50, 3) if ar50 is not None and ng50 is not None else None
+    check("added p50 at 1 connection <= nginx's + 0.1 ms", d, 0.1, None if d is None else d <= 0.1, "ms over nginx")
+    p99r = ratio(get(results, "chat-1", "agentrouter", "p99_ms"), get(results, "chat-1", "nginx", "p99_ms"))
+    check("p99 at 1 connection <= 2x nginx's", p99r, 2.0, None if p99r is None else p99r <= 2.0, "x")
+    a1, n1 = get(results, "stream-1", "agentrouter", "ttfb_ms.p50"), get(results, "stream-1", "nginx", "ttfb_ms.p50")
+    d = round(a1 - n1, 3) if a1 is not None and n1 is not None else None
+    check("stream time to first byte <= nginx's + 0.15 ms (stream-1 p50)", d, 0.15, None if d is None else d <= 0.15,
+          "ms over nginx")
+    a64, n64 = (get(results, "stream-64-paced", x, "total_ms.p50") for x in ("agentrouter", "nginx"))
+    d = round(a64 - n64, 3) if a64 is not None and n64 is not None else None
+    check("64 paced streams: total time <= nginx's + 0.5 ms (p50)", d, 0.5, None if d is None else d <= 0.5,
+          "ms over nginx")
+    am = mem.get("agentrouter", {})
+    check("RSS idle <= 30 MB", am.get("idle_rss_mb"), 30, None if not am else am["idle_rss_mb"] <= 30, "MB")
+    pk64 = am.get("peak_rss_after_chat64_mb")
+    check("RSS peak under chat-64 <= 60 MB", pk64, 60, None if pk64 is None else pk64 <= 60, "MB")
+    errs = 0
+    seen = False
+    for r in results:
+        x = r["results"].get("agentrouter")
+        if x:
+            seen = True
+            errs += (x.get("errors") or 0) + (x.get("incomplete") or 0) + (1 if "error" in x else 0)
+    check("no errors, every stream complete", errs if seen else None, 0, errs == 0 if seen else None, "errors")
+    for name in ("no RSS growth over a 10-minute soak", "with the GUI showing the live log: >= 80% of headless",
+                 "rate limiter on"):
+        check(name, None, None, None)
+
+    if mock_check and "error" not in mock_check.get("mock@core0", {"error": 1}):
+        mc = mock_check["mock@core0"]["cpu_us_per_req"]
+        ns = mock_check.get("nginx-static", {}).get("cpu_us_per_req")
+        gws = [get(results, "chat-16", x, "cpu_us_per_req") for x in ("nginx", "portkey", "agentrouter")]
+        gws = [g for g in gws if g]
+        mock_check["verdict"] = {
+            "mock_cpu_us_per_req": mc,
+            "nginx_static_over_mock": ratio(ns, mc),
+            "cheapest_gateway_over_mock": ratio(min(gws), mc) if gws else None,
+            "mock_faster_than_nginx_static": None if ns is None else mc < ns,
+        }
+
+    return {
+        "meta": {"started": started, "wall_s": round(wall, 1), "mode": "quick" if a.quick else "full",
+                 "seconds_per_case": duration, "cpus": NCPU, "kernel": os.uname().release,
+                 "pinning": {"gateway": f"core {GW_CORE}", "load generator and mock": f"core {LOAD_CORE}"},
+                 "agentrouter": {"binary": a.agentrouter, "workers": 1},
+                 "versions": versions, "sanity_problems": problems,
+                 "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
+                 "agentrouter_ledger_file": os.path.exists(os.path.join(OUT, "agentrouter-data", "ledger.sqlite")),
+                 "agentrouter_access_log": "on (stderr to out/logs/agentrouter.stderr)"},
+        "noise": noise.summary(),
+        "mock_check": mock_check,
+        "memory": mem,
+        "cases": results,
+        "ratios": ratios,
+        "targets": checks,
+    }
+
+
+def noise_cell(r):
+    return f"{r['other_cpu_pct']:.0f}{'!' if r['noisy'] else ''}"
+
+
+def print_table(headers, rows):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(str(h).rjust(w) if i else str(h).ljust(w) for i, (h, w) in enumerate(zip(headers, widths)))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    print()
+
+
+def print_report(rep):
+    m = rep["meta"]
+    n = rep["noise"]
+    print()
+    print(f"Agent Router Desktop benchmark - {m['mode']} run, {m['seconds_per_case']} s per case, "
+          f"{m['started']}, {m['wall_s']} s; gateway on core {GW_CORE}, load+mock on core {LOAD_CORE}")
+    print(f"versions: {json.dumps(m['versions'])}")
+    if "agentrouter_ledger_file" in m:
+        print(f"agentrouter: workers=1, ledger {'on (ledger.sqlite written)' if m['agentrouter_ledger_file'] else 'OFF'}, "
+              f"access log on")
+    noisy = "NOISY" if n.get("noisy") else "quiet"
+    print(f"machine: {noisy} (other processes {n.get('other_cpu_pct')}% of CPU, steal {n.get('steal_pct')}%, "
+          f"threshold {n.get('threshold_pct')}%)")
+    if m["sanity_problems"]:
+        print(f"SANITY PROBLEMS: {json.dumps(m['sanity_problems'])}")
+    print()
+    if rep["mock_check"]:
+        rows = []
+        for name, r in rep["mock_check"].items():
+            if name == "verdict" or "error" in r:
+                continue
+            rows.append([name, fmt(r.get("rps"), 0), fmt(r.get("p50_ms"), 3), fmt(r.get("p99_ms"), 3),
+                         fmt(r.get("cpu_us_per_req")), r.get("errors"), fmt(r.get("loadgen_cpu_pct"), 0)])
+        print("Mock check (chat-16, each on core 0, answering the same body):")
+        print_table(["server", "req/s", "p50 ms", "p99 ms", "cpu us/req", "errors", "wrk cpu%"], rows)
+        v = rep["mock_check"].get("verdict")
+        if v:
+            print(f"The mock costs {fmt(v['mock_cpu_us_per_req'])} us of CPU per request: nginx answering the same body "
+                  f"itself costs {fmt(v['nginx_static_over_mock'])}x that, the cheapest gateway (chat-16) "
+                  f"{fmt(v['cheapest_gateway_over_mock'])}x.")
+            print()
+    rows = []
+    for c in rep["cases"]:
+        if c["kind"] != "wrk":
+            continue
+        for name, r in c["results"].items():
+            if "error" in r:
+                rows.append([c["case"], name, r["error"][:60]] + [""] * 9)
+                continue
+            rows.append([c["case"], name, fmt(r["rps"], 0), fmt(r["p50_ms"], 3), fmt(r["p90_ms"], 3),
+                         fmt(r["p99_ms"], 3), r["errors"], fmt(r["cpu_us_per_req"], 1), fmt(r["gateway_cpu_pct"], 0),
+                         fmt(r["loadgen_cpu_pct"], 0), fmt(r["peak_rss_mb"], 1), noise_cell(r)])
+    print("Requests (wrk, 1 thread; cpu = the target's own CPU time; load% = wrk on core 1;")
+    print("other% = CPU of other processes, % of the machine, '!' = noisy):")
+    print_table(["case", "target", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "cpu us/req", "cpu%", "load%",
+                 "peak MB", "other%"], rows)
+    rows = []
+    for c in rep["cases"]:
+        if c["kind"] != "stream":
+            continue
+        for name, r in c["results"].items():
+            if "error" in r:
+                rows.append([c["case"], name, r["error"][:60]] + [""] * 10)
+                continue
+            rows.append([c["case"], name, fmt(r["streams_per_s"], 0), fmt(r["ttfb_ms"]["p50"], 3),
+                         fmt(r["ttfb_ms"]["p99"], 3), fmt(r["total_ms"]["p50"], 3), fmt(r["total_ms"]["p99"], 3),
+                         r["complete"], r["incomplete"], r["errors"], fmt(r["cpu_us_per_req"], 1),
+                         fmt(r["events_per_read_extra"], 1), fmt(r["peak_rss_mb"], 1), noise_cell(r)])
+    print("Streams (20 chunks + usage + [DONE]; ttfb = first response byte; paced = 10 ms between chunks;")
+    print("batched = events per stream that came in the same read as an earlier one: 21 = all at once;")
+    print("with 10 ms pacing the mock itself sends the last 3 events together, so 2 is the floor):")
+    print_table(["case", "target", "streams/s", "ttfb p50", "ttfb p99", "total p50", "total p99", "complete",
+                 "incompl", "errors", "cpu us/stream", "batched", "peak MB", "other%"], rows)
+    rows = [[name, fmt(v["idle_rss_mb"], 1), fmt(v["peak_rss_after_chat64_mb"], 1), fmt(v["peak_rss_mb"], 1)]
+            for name, v in rep["memory"].items()]
+    print("Memory (RSS of the process tree, MB):")
+    print_table(["target", "idle", "peak after chat-64", "peak (whole run)"], rows)
+    rows = []
+    for r in rep["ratios"]:
+        if "added_p50_ms_agentrouter" in r:
+            added = f"{fmt(r.get('added_p50_ms_nginx'), 3)} / {fmt(r.get('added_p50_ms_portkey'), 3)} / " \
+                    f"{fmt(r.get('added_p50_ms_agentrouter'), 3)}"
+        else:
+            added = f"{fmt(r.get('added_ttfb_p50_ms_nginx'), 3)} / {fmt(r.get('added_ttfb_p50_ms_portkey'), 3)} / " \
+                    f"{fmt(r.get('added_ttfb_p50_ms_agentrouter'), 3)}"
+        rows.append([r["case"], fmt(r.get("rps_vs_nginx"), 3), fmt(r.get("rps_vs_portkey"), 2),
+                     fmt(r.get("cpu_vs_nginx"), 2), fmt(r.get("cpu_vs_portkey"), 3), added])
+    print("Agent Router vs nginx and Portkey (same run):")
+    print_table(["case", "req/s vs nginx", "req/s vs Portkey", "cpu/req vs nginx", "cpu/req vs Portkey",
+                 "added p50 ms (ttfb for streams) nginx / Portkey / AR"], rows)
+    rows = []
+    for t in rep["targets"]:
+        met = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        rows.append([t["target"], fmt(t["value"], 3) + (" " + t["unit"] if t["value"] is not None and t["unit"] else ""),
+                     fmt(t["limit"]), met])
+    print("Targets (issue 8):")
+    print_table(["target", "value", "limit", "status"], rows)
+    if n.get("noisy"):
+        print("NOTE: the machine was busy during this run (see 'noise' per case); ratios are less reliable.")
+
+
+def profile(a, ar_log):
+    """Profiles agentrouter under chat-16 (wrk on core 1) with perf or callgrind."""
+    mock_p, mock_port = start_mock(LOAD_CORE, "mock")
+    binary = a.agentrouter
+    if a.profile == "callgrind":
+        for f in os.listdir(OUT):
+            if f.startswith("callgrind.out"):
+                os.remove(os.path.join(OUT, f))
+        wrapper = os.path.join(OUT, "callgrind-agentrouter.sh")
+        with open(wrapper, "w") as f:
+            f.write(f"#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file={OUT}/callgrind.out "
+                    f"{binary} \"$@\"\n")
+        os.chmod(wrapper, 0o755)
+        binary = wrapper
+    p, port, headers = start_agentrouter(binary, mock_port, ar_log)
+    t = Target("agentrouter", port, p, headers)
+    pid = [x for x in proc_tree(p.pid) if open(f"/proc/{x}/comm").read().strip() not in ("sh",)][-1]
+    log(f"warm-up, then {a.profile} on pid {pid} for {a.profile_seconds}s of chat-16")
+    run_wrk(t, 16, "chat", 2)
+    if a.profile == "perf":
+        data = os.path.join(OUT, "perf.data")
+        perf = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "-p", str(pid), "--",
+                                 "sleep", str(a.profile_seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        res, _ = run_wrk(t, 16, "chat", a.profile_seconds)
+        perf.wait()
+        log(f"chat-16 under perf: {json.dumps(res)}")
+        txt = os.path.join(OUT, "profile-perf.txt")
+        with open(txt, "w") as f:
+            for args in (["--no-children", "--sort", "dso"], ["--no-children", "--sort", "dso,symbol"],
+                         ["--children", "--sort", "symbol"]):
+                f.write(f"==== perf report {' '.join(args)}\n")
+                f.flush()
+                subprocess.run(["perf", "report", "-i", data, "--stdio", "-g", "none", "--percent-limit", "0.5"] + args,
+                               stdout=f, stderr=subprocess.DEVNULL)
+        log(f"profile: {txt}")
+    else:
+        res, _ = run_wrk(t, 16, "chat", a.profile_seconds)
+        log(f"chat-16 under callgrind: {json.dumps(res)}")
+        os.kill(pid, signal.SIGTERM)
+        p.wait(timeout=60)
+        outs = sorted(f for f in os.listdir(OUT) if f.startswith("callgrind.out"))
+        txt = os.path.join(OUT, "profile-callgrind.txt")
+        with open(txt, "w") as f:
+            for o in outs:
+                for incl in ("no", "yes"):
+                    f.write(f"==== callgrind_annotate --inclusive={incl} {o}\n")
+                    f.flush()
+                    subprocess.run(["callgrind_annotate", f"--inclusive={incl}", "--threshold=99",
+                                    os.path.join(OUT, o)], stdout=f, stderr=subprocess.DEVNULL)
+        log(f"profile: {txt}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

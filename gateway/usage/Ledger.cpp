@@ -1,0 +1,224 @@
+#include "usage/Ledger.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimer>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "events/EventBus.h"
+#include "usage/LedgerRowCodec.h"
+#include "usage/LedgerSchema.h"
+
+namespace ar {
+
+QString ledgerPath(const QString& dataDir) { return dataDir + QStringLiteral("/ledger.sqlite"); }
+
+namespace {
+
+QString insertSql() {
+    return QStringLiteral("INSERT OR IGNORE INTO requests (request_uid, %1) VALUES (?%2)")
+        .arg(QLatin1String(ledger_schema::columnList()), QStringLiteral(", ?").repeated(22));
+}
+
+// Inserts rows in one transaction; rows already present (journal replay) are skipped.
+Status insertRows(QSqlDatabase& db, const QList<std::pair<QString, LedgerRow>>& rows) {
+    if (!db.transaction())
+        return ApiError::internal(QStringLiteral("Usage ledger: begin: %1").arg(db.lastError().text()));
+    QSqlQuery q(db);
+    q.prepare(insertSql());
+    for (const auto& [uid, row] : rows) {
+        q.addBindValue(uid);
+        ledger_row::bind(q, row);
+        if (!q.exec()) {
+            const QString why = q.lastError().text();
+            db.rollback();
+            return ApiError::internal(QStringLiteral("Usage ledger: insert: %1").arg(why));
+        }
+    }
+    if (!db.commit())
+        return ApiError::internal(QStringLiteral("Usage ledger: commit: %1").arg(db.lastError().text()));
+    return Ok{};
+}
+
+QByteArray journalLine(const QString& uid, const LedgerRow& row) {
+    QJsonObject o = ledger_row::toJson(row);
+    o.insert(QStringLiteral("uid"), uid);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
+}  // namespace
+
+// The writer thread's side: its own connection (connections are per thread) and flush timer.
+class LedgerWriter : public QObject {
+public:
+    explicit LedgerWriter(Ledger* ledger) : m_ledger(ledger) {}
+    ~LedgerWriter() override { close(); }
+
+    void schedule(bool now) {
+        if (now) {
+            m_ledger->drain();
+            return;
+        }
+        if (!m_timer) {  // created here, on the writer thread, like everything it touches
+            m_timer = new QTimer(this);
+            m_timer->setSingleShot(true);
+            m_timer->setInterval(Ledger::kFlushIntervalMs);
+            connect(m_timer, &QTimer::timeout, this, [this] { m_ledger->drain(); });
+        }
+        if (!m_timer->isActive()) m_timer->start();
+    }
+
+    void shutdown() {  // writer thread: last flush, then nothing of ours is left running
+        m_ledger->drain();
+        delete m_timer;
+        m_timer = nullptr;
+        close();
+    }
+
+    QSqlDatabase* db() {
+        if (m_name.isEmpty()) {
+            m_name = QStringLiteral("ar-ledger-writer-%1").arg(quintptr(this), 0, 16);
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+            db.setDatabaseName(m_ledger->databasePath());
+            if (!db.open() || !ledger_schema::configure(db)) {
+                qWarning("Usage ledger: cannot open %s: %s", qPrintable(m_ledger->databasePath()),
+                         qPrintable(db.lastError().text()));
+            }
+        }
+        m_db = QSqlDatabase::database(m_name, false);
+        return m_db.isOpen() ? &m_db : nullptr;
+    }
+
+    void close() {
+        if (m_name.isEmpty()) return;
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+        m_name.clear();
+    }
+
+private:
+    Ledger* m_ledger;
+    QTimer* m_timer = nullptr;
+    QString m_name;
+    QSqlDatabase m_db;
+};
+
+Ledger::Ledger(const QString& dataDir, QObject* parent)
+    : QObject(parent),
+      m_dbPath(ledgerPath(dataDir)),
+      m_journalPath(dataDir + QStringLiteral("/ledger.journal")),
+      m_uidPrefix(QString::number(QRandomGenerator::system()->generate64(), 36) + QLatin1Char('-')) {}
+
+Ledger::~Ledger() {
+    if (m_writer) {
+        QMetaObject::invokeMethod(m_writer, [this] { m_writer->shutdown(); }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+        delete m_writer;
+    }
+    if (m_journalFd >= 0) ::close(m_journalFd);
+}
+
+Status Ledger::open() {
+    QDir().mkpath(QFileInfo(m_dbPath).absolutePath());
+    const QString name = QStringLiteral("ar-ledger-open-%1").arg(quintptr(this), 0, 16);
+    Status result = Ok{};
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_dbPath);
+        if (!db.open()) {
+            result = ApiError::internal(QStringLiteral("Usage ledger: cannot open %1: %2")
+                                            .arg(m_dbPath, db.lastError().text()));
+        } else if (Status s = ledger_schema::configure(db); !s) {
+            result = s;
+        } else if (Status m = ledger_schema::migrate(db); !m) {
+            result = m;
+        } else {
+            // A journal left by a killed process: rows it holds may not be committed yet.
+            QFile journal(m_journalPath);
+            if (journal.open(QIODevice::ReadOnly)) {
+                QList<std::pair<QString, LedgerRow>> rows;
+                for (const QByteArray& line : journal.readAll().split('\n')) {
+                    const QJsonObject o = QJsonDocument::fromJson(line).object();
+                    if (o.isEmpty()) continue;  // a torn last line: its request never finished
+                    rows.append({o.value(QStringLiteral("uid")).toString(), ledger_row::fromJson(o)});
+                }
+                journal.close();
+                if (!rows.isEmpty()) result = insertRows(db, rows);
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    if (!result) return result;
+
+    m_journalFd = ::open(QFile::encodeName(m_journalPath).constData(),
+                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_TRUNC, 0600);
+    if (m_journalFd < 0)
+        return ApiError::internal(QStringLiteral("Usage ledger: cannot open %1").arg(m_journalPath));
+    m_writer = new LedgerWriter(this);
+    m_writer->moveToThread(&m_thread);
+    m_thread.setObjectName(QStringLiteral("ledger-writer"));
+    m_thread.start(QThread::LowPriority);
+    return Ok{};
+}
+
+void Ledger::attach(EventBus* bus) {
+    // Direct: the row is journaled on the publishing thread before the response leaves the
+    // process (socket writes go out when that thread returns to its event loop).
+    connect(bus, &EventBus::event, this, [this](const RequestEvent& e) {
+        if (e.kind == RequestEvent::Kind::Finished) record(e);
+    }, Qt::DirectConnection);
+}
+
+void Ledger::record(const RequestEvent& finished) {
+    if (!m_writer) return;
+    const QString uid = m_uidPrefix + QString::number(finished.requestId);
+    const LedgerRow row = ledger_row::fromEvent(finished);
+    const QByteArray line = journalLine(uid, row);
+    qsizetype queued;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (::write(m_journalFd, line.constData(), size_t(line.size())) == line.size())
+            m_journalBytes += line.size();
+        m_pending.append({uid, row});
+        queued = m_pending.size();
+    }
+    if (queued == 1 || queued == kMaxBatchRows) {
+        const bool now = queued == kMaxBatchRows;
+        QMetaObject::invokeMethod(m_writer, [this, now] { m_writer->schedule(now); }, Qt::QueuedConnection);
+    }
+}
+
+void Ledger::drain() {
+    QList<std::pair<QString, LedgerRow>> rows;
+    {
+        QMutexLocker lock(&m_mutex);
+        rows.swap(m_pending);
+    }
+    if (rows.isEmpty()) return;
+    QSqlDatabase* db = m_writer->db();
+    Status s = db ? insertRows(*db, rows)
+                  : Status(ApiError::internal(QStringLiteral("Usage ledger: no database")));
+    QMutexLocker lock(&m_mutex);
+    if (!s) {
+        // Keep them (they are still in the journal) and try again on the next flush.
+        qWarning("%s", qPrintable(s.error().message));
+        m_pending = rows + m_pending;
+        m_writer->schedule(false);
+        return;
+    }
+    // Everything journaled so far is committed when nothing is queued: start the journal over.
+    if (m_pending.isEmpty() && m_journalBytes > kJournalCompactBytes) {
+        if (::ftruncate(m_journalFd, 0) == 0) m_journalBytes = 0;
+    }
+}
+
+}  // namespace ar

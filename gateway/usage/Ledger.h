@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QMutex>
+#include <QObject>
+#include <QString>
+#include <QThread>
+#include <memory>
+
+#include "core/Result.h"
+#include "events/RequestEvent.h"
+#include "usage/UsageQueries.h"
+
+namespace ar {
+
+class EventBus;
+class LedgerWriter;
+
+// The usage ledger: one SQLite row per finished request (ledger.sqlite in the data folder).
+//
+// The request path never waits for the database. record() (called on the proxy thread that
+// publishes the Finished event) appends one line to a journal file with a single write() —
+// no fsync, so it costs microseconds and survives a process kill — and queues the row. A
+// writer thread with its own connection inserts queued rows in batched transactions (at most
+// kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then empties
+// the journal once everything in it is committed. open() replays a journal left by a killed
+// process, so a request whose answer was sent is never lost.
+class Ledger : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kFlushIntervalMs = 50;
+    static constexpr int kMaxBatchRows = 256;
+    static constexpr qint64 kJournalCompactBytes = 1 << 20;
+
+    explicit Ledger(const QString& dataDir, QObject* parent = nullptr);
+    ~Ledger() override;  // commits what is queued
+
+    // Creates or migrates the database, replays a leftover journal, starts the writer.
+    Status open();
+    // Records every Finished event published on `bus` (on the publishing thread).
+    void attach(EventBus* bus);
+    // Thread-safe.
+    void record(const RequestEvent& finished);
+
+    QString databasePath() const { return m_dbPath; }
+    QString journalPath() const { return m_journalPath; }
+
+private:
+    friend class LedgerWriter;
+    void drain();  // writer thread
+
+    QString m_dbPath;
+    QString m_journalPath;
+    QString m_uidPrefix;  // unique per process: request ids restart at 1
+    int m_journalFd = -1;
+    qint64 m_journalBytes = 0;
+
+    QMutex m_mutex;  // guards the journal append + queue as one step
+    QList<std::pair<QString, LedgerRow>> m_pending;
+
+    QThread m_thread;
+    LedgerWriter* m_writer = nullptr;  // lives on m_thread
+};
+
+// Path of the ledger inside a data folder.
+QString ledgerPath(const QString& dataDir);
+
+}  // namespace ar

@@ -1,0 +1,30 @@
+#include "models/Format.h"
+
+#include <QLocale>
+
+namespace ar::gui {
+
+QString formatDuration(qint64 ms) {
+    if (ms < 0) return QString();
+    if (ms < 1000) return QStringLiteral("%1 ms").arg(ms);
+    if (ms < 60000) return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 1);
+    return QStringLiteral("%1 min %2 s").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString formatCost(qint64 micros) {
+    const double dollars = double(micros) / 1e6;
+    // Small amounts keep 4 decimals so a single cheap request is not shown as $0.00.
+    return QStringLiteral("$%1").arg(dollars, 0, 'f', dollars < 1.0 ? 4 : 2);
+}
+
+QString formatCount(qint64 n) { return QLocale().toString(n); }
+
+QString formatUptime(qint64 seconds) {
+    if (seconds < 60) return QStringLiteral("%1 s").arg(seconds);
+    if (seconds < 3600) return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    if (seconds < 86400)
+        return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 d %2 h").arg(seconds / 86400).arg((seconds / 3600) % 24);
+}
+
+}  // namespace ar::gui

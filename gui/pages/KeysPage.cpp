@@ -1,0 +1,93 @@
+#include "pages/KeysPage.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "Icons.h"
+#include "dialogs/CreateKeyDialog.h"
+#include "models/GatewayController.h"
+#include "models/KeyListModel.h"
+#include "widgets/Tables.h"
+
+namespace ar::gui {
+
+KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* parent)
+    : QWidget(parent), m_model(model), m_controller(controller) {
+    setAccessibleName(tr("Keys"));
+    auto* intro = new QLabel(tr("Clients authenticate with a gateway key (<code>sk-ar-…</code>). "
+                                "Only a hash is stored: a key's secret is shown once, when it is created."),
+                             this);
+    intro->setWordWrap(true);
+    m_create = new QPushButton(icon(QStringLiteral("add")), tr("Create key…"), this);
+    m_create->setShortcut(QKeySequence::New);
+    m_create->setToolTip(tr("Create a key (Ctrl+N)"));
+    m_revoke = new QPushButton(icon(QStringLiteral("delete")), tr("Revoke…"), this);
+    m_revoke->setShortcut(QKeySequence::Delete);
+    m_revoke->setToolTip(tr("Revoke the selected key (Delete)"));
+
+    m_table = new QTableView(this);
+    configureTable(m_table, QStringLiteral("keysTable"), tr("Gateway keys"));
+    m_table->setModel(model);
+    const int charW = m_table->fontMetrics().averageCharWidth();
+    m_table->setColumnWidth(KeyListModel::Name, 24 * charW);
+    m_table->setColumnWidth(KeyListModel::Id, 34 * charW);
+    m_table->setColumnWidth(KeyListModel::Created, 20 * charW);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_create);
+    buttons->addWidget(m_revoke);
+    buttons->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addLayout(buttons);
+    layout->addWidget(m_table, 1);
+
+    connect(m_create, &QPushButton::clicked, this, &KeysPage::openCreateDialog);
+    connect(m_revoke, &QPushButton::clicked, this, &KeysPage::confirmRevoke);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &KeysPage::updateButtons);
+    connect(model, &QAbstractItemModel::modelReset, this, &KeysPage::updateButtons);
+    updateButtons();
+}
+
+void KeysPage::updateButtons() {
+    const KeyRecord* k = m_model->record(m_table->currentIndex().row());
+    m_revoke->setEnabled(k && !k->revoked);
+}
+
+void KeysPage::openCreateDialog() {
+    auto* dialog = new CreateKeyDialog(m_model->store(), m_controller->configuredUrl(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CreateKeyDialog::keyCreated, m_model, &KeyListModel::refresh);
+    dialog->open();  // window-modal, no nested event loop
+}
+
+void KeysPage::confirmRevoke() {
+    const KeyRecord* k = m_model->record(m_table->currentIndex().row());
+    if (!k || k->revoked) return;
+    const QString id = k->id;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Revoke key"),
+                                tr("Revoke the key \"%1\" (sk-ar-%2…)?").arg(k->name.toHtmlEscaped(), id),
+                                QMessageBox::Cancel, this);
+    box->setInformativeText(tr("Apps using it will get 401 errors at once. This cannot be undone."));
+    QPushButton* revoke = box->addButton(tr("Revoke"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, revoke, id](QAbstractButton* clicked) {
+        if (clicked != revoke) return;
+        if (Status s = m_model->store()->revoke(id); !s) {
+            auto* err = new QMessageBox(QMessageBox::Critical, tr("Revoke key"), s.error().message,
+                                        QMessageBox::Ok, this);
+            err->setAttribute(Qt::WA_DeleteOnClose);
+            err->open();
+        }
+        m_model->refresh();
+    });
+    box->open();
+}
+
+}  // namespace ar::gui

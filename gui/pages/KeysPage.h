@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QWidget>
+
+class QPushButton;
+class QTableView;
+
+namespace ar::gui {
+
+class GatewayController;
+class KeyListModel;
+
+// Gateway keys: list, create (dialog shows the secret once), revoke with confirmation.
+class KeysPage : public QWidget {
+    Q_OBJECT
+public:
+    KeysPage(KeyListModel* model, GatewayController* controller, QWidget* parent = nullptr);
+
+    QTableView* table() const { return m_table; }
+
+public Q_SLOTS:
+    void openCreateDialog();
+    void confirmRevoke();
+
+private:
+    void updateButtons();
+
+    KeyListModel* m_model;
+    GatewayController* m_controller;
+    QTableView* m_table;
+    QPushButton* m_create;
+    QPushButton* m_revoke;
+};
+
+}  // namespace ar::gui

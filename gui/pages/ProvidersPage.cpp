@@ -1,0 +1,111 @@
+#include "pages/ProvidersPage.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "Icons.h"
+#include "dialogs/ProviderDialog.h"
+#include "models/ProviderListModel.h"
+#include "widgets/Tables.h"
+
+namespace ar::gui {
+
+ProvidersPage::ProvidersPage(ProviderListModel* model, QWidget* parent) : QWidget(parent), m_model(model) {
+    setAccessibleName(tr("Providers"));
+    auto* intro = new QLabel(tr("Upstream AI providers the gateway forwards to. Routes on the Routes page "
+                                "map public model names to them."),
+                             this);
+    intro->setWordWrap(true);
+    m_add = new QPushButton(icon(QStringLiteral("add")), tr("Add provider…"), this);
+    m_add->setShortcut(QKeySequence::New);
+    m_add->setToolTip(tr("Add a provider (Ctrl+N)"));
+    m_edit = new QPushButton(icon(QStringLiteral("edit")), tr("Edit…"), this);
+    m_delete = new QPushButton(icon(QStringLiteral("delete")), tr("Delete…"), this);
+    m_delete->setShortcut(QKeySequence::Delete);
+
+    m_table = new QTableView(this);
+    configureTable(m_table, QStringLiteral("providersTable"), tr("Providers"));
+    m_table->setModel(model);
+    const int charW = m_table->fontMetrics().averageCharWidth();
+    m_table->setColumnWidth(ProviderListModel::Id, 16 * charW);
+    m_table->setColumnWidth(ProviderListModel::Type, 16 * charW);
+    m_table->setColumnWidth(ProviderListModel::BaseUrl, 44 * charW);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_add);
+    buttons->addWidget(m_edit);
+    buttons->addWidget(m_delete);
+    buttons->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addLayout(buttons);
+    layout->addWidget(m_table, 1);
+
+    connect(m_add, &QPushButton::clicked, this, &ProvidersPage::openAddDialog);
+    connect(m_edit, &QPushButton::clicked, this, &ProvidersPage::openEditDialog);
+    connect(m_table, &QTableView::doubleClicked, this, &ProvidersPage::openEditDialog);
+    connect(m_delete, &QPushButton::clicked, this, &ProvidersPage::confirmDelete);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ProvidersPage::updateButtons);
+    connect(model, &QAbstractItemModel::modelReset, this, &ProvidersPage::updateButtons);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &ProvidersPage::updateButtons);
+    updateButtons();
+}
+
+void ProvidersPage::updateButtons() {
+    const bool selected = m_model->provider(m_table->currentIndex().row()) != nullptr;
+    m_edit->setEnabled(selected);
+    m_delete->setEnabled(selected);
+}
+
+void ProvidersPage::openAddDialog() {
+    QStringList ids;
+    for (const ProviderConfig& p : m_model->providers()) ids << p.id;
+    auto* dialog = new ProviderDialog(ids, nullptr, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProviderDialog::saveRequested, this, &ProvidersPage::onSave);
+    dialog->open();
+}
+
+void ProvidersPage::openEditDialog() {
+    const ProviderConfig* current = m_model->provider(m_table->currentIndex().row());
+    if (!current) return;
+    QStringList ids;
+    for (const ProviderConfig& p : m_model->providers())
+        if (p.id != current->id) ids << p.id;
+    auto* dialog = new ProviderDialog(ids, current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProviderDialog::saveRequested, this, &ProvidersPage::onSave);
+    dialog->open();
+}
+
+void ProvidersPage::onSave(const ProviderConfig& provider, const QString& apiKey) {
+    m_model->upsert(provider);
+    Q_EMIT saveRequested(provider, apiKey);
+}
+
+void ProvidersPage::confirmDelete() {
+    const ProviderConfig* current = m_model->provider(m_table->currentIndex().row());
+    if (!current) return;
+    const QString id = current->id;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Delete provider"),
+                                tr("Delete the provider \"%1\"?").arg(id.toHtmlEscaped()), QMessageBox::Cancel,
+                                this);
+    box->setInformativeText(tr("Routes that use it will fail over to their next target or fail."));
+    QPushButton* del = box->addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, del, id](QAbstractButton* clicked) {
+        if (clicked != del) return;
+        m_model->remove(id);
+        Q_EMIT deleteRequested(id);
+    });
+    box->open();
+}
+
+}  // namespace ar::gui

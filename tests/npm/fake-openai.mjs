@@ -1,0 +1,377 @@
+// A fake OpenAI upstream for the npm client test: node's http server on 127.0.0.1, port 0.
+//
+// It answers the way api.openai.com does on the wire (checked against recorded exchanges):
+//  * JSON bodies pretty-printed with 2 spaces in OpenAI's key order, `content-type: application/json`;
+//  * errors as {"error":{"message","type","param","code"}} with 4-space indent, a trailing newline and
+//    `content-type: application/json; charset=utf-8`;
+//  * chat streams as `text/event-stream; charset=utf-8`, chunked, one compact `data: {...}\n\n` per chunk,
+//    each chunk padded with a random "obfuscation" string; with stream_options.include_usage every chunk has
+//    "usage":null and one last chunk has "choices":[] and the usage object; then `data: [DONE]\n\n`.
+//    The bytes are written in several pieces, one event split across two writes, as TCP may deliver them.
+//  * embeddings honour encoding_format: "base64" is the base64 of the little-endian float32 array, "float"
+//    prints each float32 with its shortest round-trip decimal, as the API does.
+//
+// Every request is recorded (method, path, headers, raw body, parsed JSON) for the test's assertions.
+// The ids, texts and numbers here are made up for this fake.
+
+import http from 'node:http';
+import crypto from 'node:crypto';
+
+// What the fake answers, exported so the test can compare exactly.
+export const CHAT_REPLY_PIECES = ['Greetings', ' from', ' the', ' fake', ' upstream', '!', ' Ask', ' me', ' anything', '.'];
+export const CHAT_REPLY = CHAT_REPLY_PIECES.join('');
+export const CHAT_USAGE = Object.freeze({
+  prompt_tokens: 17,
+  completion_tokens: CHAT_REPLY_PIECES.length,
+  total_tokens: 17 + CHAT_REPLY_PIECES.length,
+  prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  completion_tokens_details: {
+    reasoning_tokens: 0,
+    audio_tokens: 0,
+    accepted_prediction_tokens: 0,
+    rejected_prediction_tokens: 0,
+  },
+});
+export const BROKEN_MODEL = 'upstream-broken';
+export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
+export const IMAGE_URL_PREFIX = 'https://fake-images.example.invalid/private/org-fake/img-';
+
+const SYSTEM_FINGERPRINT = 'fp_fa4e0c1d2b';
+
+function randomAlnum(length) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = crypto.randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+
+function requestId() {
+  return 'req_' + crypto.randomBytes(16).toString('hex');
+}
+
+function nowSeconds() {
+  return Math.floor(Date.now() / 1000);
+}
+
+// Deterministic float32 embedding for one input: the same text always gives the same vector.
+export function expectedEmbedding(input, dimensions = DEFAULT_EMBEDDING_DIMENSIONS) {
+  const text = typeof input === 'string' ? input : JSON.stringify(input);
+  const seed = crypto.createHash('sha256').update(text).digest();
+  const out = new Array(dimensions);
+  for (let i = 0; i < dimensions; ++i) {
+    const b = seed[i % seed.length] ^ (i * 37 & 0xff);
+    // Values in (-0.1, 0.1) with a fractional part that float32 cannot hold exactly in decimal.
+    out[i] = Math.fround(((b - 127.5) / 1275) * (1 + (i % 7) / 13));
+  }
+  return out;
+}
+
+// The shortest decimal that reads back as the same float32 (what OpenAI prints: 0.017608326, not 0.0176083259284...).
+function float32Literal(v) {
+  for (let p = 1; p <= 9; ++p) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return String(s);
+  }
+  return String(v);
+}
+
+function float32Base64(values) {
+  const buf = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => buf.writeFloatLE(v, i * 4));
+  return buf.toString('base64');
+}
+
+function commonHeaders(reqId) {
+  return {
+    'x-request-id': reqId,
+    'openai-version': '2020-10-01',
+    'openai-processing-ms': String(5 + Math.floor(Math.random() * 40)),
+    'openai-organization': 'org-fakeupstream',
+    'x-ratelimit-limit-requests': '10000',
+    'x-ratelimit-remaining-requests': '9999',
+    'x-ratelimit-reset-requests': '6ms',
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+function sendJson(res, status, value, reqId, extraHeaders = {}) {
+  const body = JSON.stringify(value, null, 2) + '\n';
+  res.writeHead(status, {
+    ...commonHeaders(reqId),
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+// OpenAI's error body: 4-space indent, key order message/type/param/code, '<' and '>' escaped, trailing newline.
+function sendError(res, status, { message, type, param = null, code = null }, reqId, extraHeaders = {}) {
+  const body =
+    JSON.stringify({ error: { message, type, param, code } }, null, 4)
+      .replaceAll('<', '\\u003c')
+      .replaceAll('>', '\\u003e') + '\n';
+  res.writeHead(status, {
+    ...commonHeaders(reqId),
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    vary: 'Origin',
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+function maskKey(presented) {
+  if (presented.length <= 8) return '<' + '*'.repeat(presented.length) + '>';
+  return '<' + presented.slice(0, 3) + '*'.repeat(8) + presented.slice(-4) + '>';
+}
+
+function completionId() {
+  return 'chatcmpl-' + randomAlnum(29);
+}
+
+function chatCompletion(model) {
+  return {
+    id: completionId(),
+    object: 'chat.completion',
+    created: nowSeconds(),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: CHAT_REPLY, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage: structuredClone(CHAT_USAGE),
+    service_tier: 'default',
+    system_fingerprint: SYSTEM_FINGERPRINT,
+  };
+}
+
+// The SSE events of one streamed completion, exactly as OpenAI writes them.
+function chatStreamEvents(model, includeUsage) {
+  const id = completionId();
+  const created = nowSeconds();
+  const chunk = (choices, usage) => {
+    const c = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      service_tier: 'default',
+      system_fingerprint: SYSTEM_FINGERPRINT,
+      choices,
+    };
+    if (includeUsage) c.usage = usage;
+    c.obfuscation = randomAlnum(1 + crypto.randomInt(14));
+    return 'data: ' + JSON.stringify(c) + '\n\n';
+  };
+  const choice = (delta, finishReason = null) => ({ index: 0, delta, logprobs: null, finish_reason: finishReason });
+  const events = [chunk([choice({ role: 'assistant', content: '', refusal: null })], null)];
+  for (const piece of CHAT_REPLY_PIECES) events.push(chunk([choice({ content: piece })], null));
+  events.push(chunk([choice({}, 'stop')], null));
+  if (includeUsage) events.push(chunk([], structuredClone(CHAT_USAGE)));
+  events.push('data: [DONE]\n\n');
+  return events;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function streamChat(res, model, includeUsage, reqId) {
+  res.writeHead(200, {
+    ...commonHeaders(reqId),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+  }); // no content-length: node sends it chunked
+  res.flushHeaders();
+  const events = chatStreamEvents(model, includeUsage);
+  for (let i = 0; i < events.length; ++i) {
+    if (res.destroyed) return;
+    if (i === 2) {
+      // Split one event mid-JSON across two writes (and two HTTP chunks).
+      const cut = Math.floor(events[i].length / 2);
+      res.write(events[i].slice(0, cut));
+      await sleep(5);
+      res.write(events[i].slice(cut));
+    } else {
+      res.write(events[i]);
+    }
+    await sleep(2);
+  }
+  res.end();
+}
+
+function embeddingsResponse(body) {
+  const inputs = Array.isArray(body.input) && body.input.length > 0 && typeof body.input[0] !== 'number'
+    ? body.input
+    : [body.input];
+  const dimensions = Number.isInteger(body.dimensions) ? body.dimensions : DEFAULT_EMBEDDING_DIMENSIONS;
+  const format = body.encoding_format ?? 'float';
+  const data = inputs.map((input, index) => {
+    const values = expectedEmbedding(input, dimensions);
+    return {
+      object: 'embedding',
+      index,
+      embedding: format === 'base64' ? float32Base64(values) : values,
+    };
+  });
+  const promptTokens = inputs.reduce((n, s) => n + String(s).split(/\s+/).filter(Boolean).length, 0);
+  const value = {
+    object: 'list',
+    data,
+    model: body.model,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  };
+  if (format === 'base64') return JSON.stringify(value, null, 2) + '\n';
+  // Print each float as OpenAI does (float32 shortest form, e.g. -0.045733217), not as a double.
+  const placeholders = {
+    ...value,
+    data: data.map((d, row) => ({ ...d, embedding: d.embedding.map((_, i) => `@@F${row}_${i}@@`) })),
+  };
+  const text = JSON.stringify(placeholders, null, 2) + '\n';
+  return text.replace(/"@@F(\d+)_(\d+)@@"/g, (_, row, i) => float32Literal(data[Number(row)].embedding[Number(i)]));
+}
+
+function imagesResponse(body) {
+  const n = Number.isInteger(body.n) ? body.n : 1;
+  const data = [];
+  for (let i = 0; i < n; ++i) {
+    const item = {};
+    if (body.model === 'dall-e-3') item.revised_prompt = `A detailed rendering of: ${body.prompt}`;
+    if (body.response_format === 'b64_json') {
+      // A 1x1 transparent PNG.
+      item.b64_json = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    } else {
+      const name = randomAlnum(24);
+      item.url = `${IMAGE_URL_PREFIX}${name}.png?st=2025-01-01T00%3A00%3A00Z&se=2025-01-01T02%3A00%3A00Z&sp=r&sv=2021-08-06&sr=b&sig=FAKESIGNATURE`;
+    }
+    data.push(item);
+  }
+  return { created: nowSeconds(), data };
+}
+
+/**
+ * Starts the fake. `apiKey` is the credential it expects in `authorization: Bearer ...`; any other value
+ * gets OpenAI's 401 invalid_api_key answer.
+ * Returns { baseUrl, port, requests, close() }; `requests` lists every request received, in order.
+ */
+export async function startFakeOpenAI({ apiKey }) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let json;
+      try {
+        json = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const url = new URL(req.url, 'http://127.0.0.1');
+      requests.push({ method: req.method, path: url.pathname, headers: { ...req.headers }, rawBody: raw, body: json });
+      handle(req, res, url.pathname, raw, json).catch((err) => {
+        if (!res.headersSent) {
+          sendError(res, 500, { message: String(err), type: 'server_error' }, requestId());
+        } else {
+          res.destroy(err);
+        }
+      });
+    });
+  });
+
+  async function handle(req, res, path, raw, body) {
+    const reqId = requestId();
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `Bearer ${apiKey}`) {
+      const presented = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+      sendError(
+        res,
+        401,
+        presented
+          ? {
+              message: `Incorrect API key provided: ${maskKey(presented)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            }
+          : {
+              message:
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (i.e. https://platform.openai.com/account/api-keys).",
+              type: 'invalid_request_error',
+            },
+        reqId,
+        { 'www-authenticate': 'Bearer realm="OpenAI API"' },
+      );
+      return;
+    }
+    const route = `${req.method} ${path}`;
+    const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/images/generations'];
+    if (!known.includes(route)) {
+      sendError(res, 404, { message: `Invalid URL (${req.method} ${path})`, type: 'invalid_request_error' }, reqId);
+      return;
+    }
+    if (body === undefined || typeof body !== 'object' || Array.isArray(body)) {
+      sendError(
+        res,
+        400,
+        {
+          message:
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)",
+          type: 'invalid_request_error',
+        },
+        reqId,
+      );
+      return;
+    }
+    if (body.model === BROKEN_MODEL) {
+      sendError(
+        res,
+        500,
+        {
+          message: `The server had an error processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if you keep seeing this error. (Please include the request ID ${reqId} in your email.)`,
+          type: 'server_error',
+        },
+        reqId,
+      );
+      return;
+    }
+    if (path === '/v1/chat/completions') {
+      if (body.stream === true) {
+        await streamChat(res, body.model, body.stream_options?.include_usage === true, reqId);
+      } else {
+        sendJson(res, 200, chatCompletion(body.model), reqId);
+      }
+      return;
+    }
+    if (path === '/v1/embeddings') {
+      const text = embeddingsResponse(body);
+      res.writeHead(200, {
+        ...commonHeaders(reqId),
+        'content-type': 'application/json',
+        'openai-model': body.model,
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+      return;
+    }
+    sendJson(res, 200, imagesResponse(body), reqId);
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close() {
+      server.closeAllConnections?.();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
