@@ -185,7 +185,7 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
             const QString text = completionText(e.payload);
             appendText(text.isEmpty() ? QString::fromUtf8(e.payload) : text);
         }
-        if (m_cost) r.costMicros = m_cost(r);
+        r.costMicros = m_cost ? m_cost(r) : e.costMicros;  // the proxy prices each request
         break;
     }
 }

@@ -73,6 +73,20 @@ TEST(LiveLogModel, RowAppearsOnStartedAndUpdatesThroughItsLife) {
     EXPECT_EQ(cell(f.model, 0, LiveLogModel::Cost), QStringLiteral("–")) << "no price known";
 }
 
+TEST(LiveLogModel, CostComesFromTheProxysFinishedEvent) {
+    for (const auto& [micros, shown] : {std::pair<qint64, QString>{1500, QStringLiteral("$0.0015")},
+                                        // an unknown price is shown as unknown, never as $0
+                                        std::pair<qint64, QString>{-1, QStringLiteral("–")}}) {
+        Fixture f;
+        f.bus.publish(started(1, QStringLiteral("m")));
+        RequestEvent done = finished(1, 200, 100, 50);
+        done.costMicros = micros;
+        f.bus.publish(done);
+        f.model.flush();
+        EXPECT_EQ(cell(f.model, 0, LiveLogModel::Cost), shown);
+    }
+}
+
 TEST(LiveLogModel, CostComesFromTheCostFunctionWhenFinished) {
     Fixture f;
     f.model.setCostFunction([](const LiveRequest& r) { return r.usage.totalTokens() * 10; });

@@ -81,6 +81,7 @@ inline RequestEvent finished(quint64 id, int status, qint64 prompt, qint64 compl
     e.latencyMs = latency;
     e.usage.promptTokens = prompt;
     e.usage.completionTokens = completion;
+    e.costMicros = -1;  // not priced unless a test says so
     return e;
 }
 
