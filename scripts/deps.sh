@@ -5,7 +5,7 @@ PKGS=(cmake ninja-build g++ pkg-config
       qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite qtkeychain-qt6-dev
       libssl-dev libsqlite3-dev libgtest-dev libgmock-dev libhttp-parser-dev
       xvfb xauth dbus gnome-keyring libsecret-tools imagemagick fonts-dejavu-core
-      libqt6svg6 nodejs npm curl)
+      libqt6svg6 openssl nodejs npm curl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

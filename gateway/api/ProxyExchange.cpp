@@ -96,6 +96,7 @@ void ProxyExchange::tryNextTarget() {
     m_upstreamOk = false;
     m_body.clear();
     m_sse = SseParser{};
+    upstream->caFile = m_current.provider->caFile;
     m_call = m_pool.send(*upstream, m_current.provider->timeoutMs, this);
     connect(m_call, &UpstreamCall::responseHead, this, &ProxyExchange::onHead);
     connect(m_call, &UpstreamCall::bodyData, this, &ProxyExchange::onData);

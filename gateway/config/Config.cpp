@@ -129,6 +129,9 @@ void parseProviders(Reader& r, const QJsonValue& value, QList<ProviderConfig>& o
                     QStringLiteral("must be \"env\" (api_key_env) or \"keychain\" (set it with "
                                    "`agentrouter providers set-key %1`)").arg(c.id));
         c.apiVersion = r.string(o, QStringLiteral("api_version"), p, {});
+        c.caFile = r.string(o, QStringLiteral("ca_file"), p, {});
+        if (!c.caFile.isEmpty() && !QFile::exists(c.caFile))
+            r.error(p + QStringLiteral("ca_file"), QStringLiteral("'%1' does not exist").arg(c.caFile));
         c.timeoutMs = int(r.integer(o, QStringLiteral("timeout_ms"), p, c.timeoutMs, 100, 3'600'000));
         const QJsonValue headers = o.value(QStringLiteral("headers"));
         if (headers.isObject()) {

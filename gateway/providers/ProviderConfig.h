@@ -21,6 +21,7 @@ struct ProviderConfig {
     QString apiVersion;   // Azure api-version / anthropic-version
     QList<std::pair<QByteArray, QByteArray>> extraHeaders;
     int timeoutMs = 120000;  // time allowed until the upstream's first byte
+    QString caFile;          // PEM file of extra CAs to trust (self-signed local servers)
     QString credential = QStringLiteral("env");  // "env" or "keychain" (entry "provider:<id>")
     // Credentials that may change while serving (keychain, admin API); the translator factory
     // takes the current one from here on every request. Null: apiKey is all there is.

@@ -21,6 +21,7 @@ struct UpstreamRequest {
     QList<std::pair<QByteArray, QByteArray>> headers;  // auth included; never logged
     QByteArray body;
     bool stream = false;
+    QString caFile;  // extra trusted CA certificates (PEM) for this provider's TLS, if any
 };
 
 // A whole (non-stream) answer in OpenAI format.

@@ -1,5 +1,6 @@
 #include "upstream/UpstreamConnection.h"
 
+#include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <http_parser.h>
@@ -123,6 +124,14 @@ void UpstreamConnection::start(UpstreamCall* call, const QByteArray& bytes, int 
         static_cast<QSslSocket*>(m_socket)->connectToHostEncrypted(m_host, m_port);
     else
         m_socket->connectToHost(m_host, m_port);
+}
+
+void UpstreamConnection::trustCaFile(const QString& path) {
+    auto* ssl = qobject_cast<QSslSocket*>(m_socket);
+    if (!ssl) return;
+    QSslConfiguration config = ssl->sslConfiguration();
+    config.addCaCertificates(path);
+    ssl->setSslConfiguration(config);
 }
 
 void UpstreamConnection::onConnected() {

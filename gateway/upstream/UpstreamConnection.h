@@ -30,6 +30,8 @@ public:
     // Sends `bytes` for `call`, connecting first if needed.
     void start(UpstreamCall* call, const QByteArray& bytes, int connectTimeoutMs,
                int responseTimeoutMs);
+    // Adds the CAs in a PEM file to the ones the system trusts, for this connection.
+    void trustCaFile(const QString& path);
     // The call was destroyed mid-flight: drop the connection.
     void abandon();
 

@@ -35,8 +35,8 @@ UpstreamPool::UpstreamPool(QObject* parent) : QObject(parent) {}
 
 UpstreamPool::~UpstreamPool() = default;
 
-UpstreamConnection* UpstreamPool::acquire(const QUrl& url) {
-    const QString key = poolKey(url);
+UpstreamConnection* UpstreamPool::acquire(const QUrl& url, const QString& caFile) {
+    const QString key = poolKey(url) + QLatin1Char('|') + caFile;
     auto it = m_idle.find(key);
     while (it != m_idle.end() && !it->isEmpty()) {
         UpstreamConnection* c = it->takeLast();
@@ -44,13 +44,16 @@ UpstreamConnection* UpstreamPool::acquire(const QUrl& url) {
         c->deleteLater();
     }
     const bool tls = url.scheme() == QLatin1String("https");
-    return new UpstreamConnection(this, key, tls, url.host(), quint16(url.port(tls ? 443 : 80)));
+    auto* connection =
+        new UpstreamConnection(this, key, tls, url.host(), quint16(url.port(tls ? 443 : 80)));
+    if (tls && !caFile.isEmpty()) connection->trustCaFile(caFile);
+    return connection;
 }
 
 UpstreamCall* UpstreamPool::send(const UpstreamRequest& request, int responseTimeoutMs,
                                  QObject* owner) {
     auto* call = new UpstreamCall(owner);
-    acquire(request.url)->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs);
+    acquire(request.url, request.caFile)->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs);
     return call;
 }
 

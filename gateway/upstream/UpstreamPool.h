@@ -33,7 +33,7 @@ private:
     friend class UpstreamConnection;
     void release(UpstreamConnection* connection);  // back to idle, or closed
     void discard(UpstreamConnection* connection);
-    UpstreamConnection* acquire(const QUrl& url);
+    UpstreamConnection* acquire(const QUrl& url, const QString& caFile);
 
     QHash<QString, QList<UpstreamConnection*>> m_idle;
 };

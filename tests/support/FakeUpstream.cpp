@@ -1,6 +1,9 @@
 #include "support/FakeUpstream.h"
 
+#include <QFile>
 #include <QPointer>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -57,8 +60,21 @@ public:
 
 protected:
     void incomingConnection(qintptr fd) override {
-        auto* socket = new QTcpSocket(this);
-        socket->setSocketDescriptor(fd);
+        m_owner->m_connections.fetch_add(1);
+        QTcpSocket* socket;
+        if (!m_owner->m_certFile.isEmpty()) {
+            auto* ssl = new QSslSocket(this);
+            ssl->setSocketDescriptor(fd);
+            ssl->setLocalCertificate(m_owner->m_certFile);
+            QFile keyFile(m_owner->m_keyFile);
+            (void)keyFile.open(QIODevice::ReadOnly);
+            ssl->setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+            ssl->startServerEncryption();
+            socket = ssl;
+        } else {
+            socket = new QTcpSocket(this);
+            socket->setSocketDescriptor(fd);
+        }
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onRead(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             for (qsizetype i = 0; i < m_playing.size(); ++i) {
@@ -173,7 +189,8 @@ private:
     int m_releases = 0;
 };
 
-FakeUpstream::FakeUpstream() : m_thread(std::make_unique<QThread>()) {
+FakeUpstream::FakeUpstream(const QString& certFile, const QString& keyFile)
+    : m_thread(std::make_unique<QThread>()), m_certFile(certFile), m_keyFile(keyFile) {
     m_thread->start();
     m_server = new FakeUpstreamServer(this);
     m_server->moveToThread(m_thread.get());
@@ -191,7 +208,11 @@ FakeUpstream::~FakeUpstream() {
     m_thread->wait();
 }
 
-QString FakeUpstream::baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_port); }
+QString FakeUpstream::baseUrl() const {
+    return QStringLiteral("%1://127.0.0.1:%2/v1")
+        .arg(m_certFile.isEmpty() ? QStringLiteral("http") : QStringLiteral("https"))
+        .arg(m_port);
+}
 
 void FakeUpstream::setHandler(Handler handler) {
     QMutexLocker lock(&m_mutex);

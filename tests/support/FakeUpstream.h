@@ -42,11 +42,12 @@ class FakeUpstream {
 public:
     using Handler = std::function<FakeResponse(const HttpRequest&)>;
 
-    FakeUpstream();
+    // With a certificate and key (PEM files), it speaks HTTPS.
+    explicit FakeUpstream(const QString& certFile = {}, const QString& keyFile = {});
     ~FakeUpstream();
 
     quint16 port() const { return m_port; }
-    QString baseUrl() const;  // http://127.0.0.1:<port>/v1
+    QString baseUrl() const;  // http(s)://127.0.0.1:<port>/v1
     void setHandler(Handler handler);
 
     QList<HttpRequest> requests() const;
@@ -54,18 +55,21 @@ public:
     void release();                   // lets one gated step through
     int peerClosedMidResponse() const { return m_peerClosed.load(); }
     int maxConcurrentRequests() const { return m_maxConcurrent.load(); }
+    int connectionCount() const { return m_connections.load(); }  // accepted so far
 
 private:
     friend class FakeUpstreamServer;
     std::unique_ptr<QThread> m_thread;
     class FakeUpstreamServer* m_server = nullptr;
     quint16 m_port = 0;
+    QString m_certFile, m_keyFile;
     mutable QMutex m_mutex;
     Handler m_handler;
     QList<HttpRequest> m_requests;
     std::atomic<int> m_peerClosed{0};
     std::atomic<int> m_active{0};
     std::atomic<int> m_maxConcurrent{0};
+    std::atomic<int> m_connections{0};
 };
 
 }  // namespace ar::test
