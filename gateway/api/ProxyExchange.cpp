@@ -271,6 +271,7 @@ HttpHeaders ProxyExchange::responseHeaders() const {
     if (!m_event.provider.isEmpty()) {
         h.append({"x-agentrouter-provider", m_event.provider.toUtf8()});
         h.append({"x-agentrouter-upstream-model", m_event.upstreamModel.toUtf8()});
+        h.append({"x-agentrouter-attempts", QByteArray::number(m_event.attempts)});
     }
     return h;
 }

@@ -40,6 +40,7 @@ TEST(Failover, SameTargetIsRetriedAfterBackoffWhenItIsTheOnlyOne) {
     const ClientResponse r = c.request("POST", "/v1/chat/completions",
                                        R"({"model":"only-a","messages":[{"role":"user","content":"hi"}]})", bearer(gw.key()));
     EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("x-agentrouter-attempts"), "2");
     EXPECT_EQ(a.requestCount(), 2);
     const auto finished = gw.waitForFinished(1);
     ASSERT_EQ(finished.size(), 1);
