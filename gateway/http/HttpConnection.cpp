@@ -18,8 +18,7 @@ struct HttpParserCallbacks {
         auto* c = self(p);
         c->m_request = HttpRequest{};
         c->m_url.clear();
-        c->m_field.clear();
-        c->m_lastWasValue = false;
+        c->m_headers.reset();
         c->m_headerBytes = 0;
         if (c->m_state == HttpConnection::State::Idle) {
             c->m_state = HttpConnection::State::Receiving;
@@ -44,21 +43,13 @@ struct HttpParserCallbacks {
     static int onHeaderField(http_parser* p, const char* at, size_t n) {
         auto* c = self(p);
         if (!countHeader(c, n)) return -1;
-        if (c->m_lastWasValue) {
-            c->m_field.clear();
-            c->m_lastWasValue = false;
-        }
-        c->m_field.append(at, qsizetype(n));
+        c->m_headers.field(at, n);
         return 0;
     }
     static int onHeaderValue(http_parser* p, const char* at, size_t n) {
         auto* c = self(p);
         if (!countHeader(c, n)) return -1;
-        if (!c->m_lastWasValue) {
-            c->m_request.headers.append({c->m_field.toLower(), QByteArray()});
-            c->m_lastWasValue = true;
-        }
-        c->m_request.headers.last().second.append(at, qsizetype(n));
+        c->m_headers.value(c->m_request.headers, at, n);
         return 0;
     }
     static int onHeadersComplete(http_parser* p) {

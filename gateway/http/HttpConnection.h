@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "http/HeaderCollector.h"
 #include "http/HttpLimits.h"
 #include "http/HttpRequest.h"
 
@@ -59,8 +60,7 @@ private:
     QByteArray m_in;          // received, not yet parsed
     HttpRequest m_request;    // being parsed
     QByteArray m_url;
-    QByteArray m_field;
-    bool m_lastWasValue = false;
+    HeaderCollector m_headers;
     qint64 m_headerBytes = 0;
     int m_errorStatus = 0;
     bool m_messageComplete = false;

@@ -15,22 +15,13 @@ UpstreamConnection* self(http_parser* p) { return static_cast<UpstreamConnection
 
 struct UpstreamParserCallbacks {
     static int onHeaderField(http_parser* p, const char* at, size_t n) {
-        auto* c = self(p);
-        if (c->m_lastWasValue) {
-            c->m_field.clear();
-            c->m_lastWasValue = false;
-        }
-        c->m_field.append(at, qsizetype(n));
+        self(p)->m_headers.field(at, n);
         return 0;
     }
     static int onHeaderValue(http_parser* p, const char* at, size_t n) {
         auto* c = self(p);
         if (!c->m_call) return 0;
-        if (!c->m_lastWasValue) {
-            c->m_call->m_headers.append({c->m_field.toLower(), QByteArray()});
-            c->m_lastWasValue = true;
-        }
-        c->m_call->m_headers.last().second.append(at, qsizetype(n));
+        c->m_headers.value(c->m_call->m_headers, at, n);
         return 0;
     }
     static int onHeadersComplete(http_parser* p) {
@@ -108,8 +99,7 @@ void UpstreamConnection::start(UpstreamCall* call, const QByteArray& bytes, int 
     call->m_connection = this;
     m_responseTimeoutMs = responseTimeoutMs;
     m_messageDone = false;
-    m_lastWasValue = false;
-    m_field.clear();
+    m_headers.reset();
     http_parser_init(m_parser.get(), HTTP_RESPONSE);
     m_parser->data = this;
     m_sentRequest = bytes;

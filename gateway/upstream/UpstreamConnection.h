@@ -5,6 +5,7 @@
 #include <QTimer>
 #include <memory>
 
+#include "http/HeaderCollector.h"
 #include "upstream/UpstreamCall.h"
 
 class QTcpSocket;
@@ -57,8 +58,7 @@ private:
     QByteArray m_pendingRequest;  // waiting for the connection to come up
     QByteArray m_sentRequest;     // kept to resend once on a stale keep-alive connection
     QByteArray m_bodyBatch;
-    QByteArray m_field;
-    bool m_lastWasValue = false;
+    HeaderCollector m_headers;
     bool m_messageDone = false;
     bool m_keepAlive = false;
     int m_responseTimeoutMs = 0;

@@ -26,21 +26,12 @@ TestClient* self(http_parser* p) { return static_cast<TestClient*>(p->data); }
 
 struct ClientParserCallbacks {
     static int onHeaderField(http_parser* p, const char* at, size_t n) {
-        auto* c = self(p);
-        if (c->m_lastWasValue) {
-            c->m_field.clear();
-            c->m_lastWasValue = false;
-        }
-        c->m_field.append(at, qsizetype(n));
+        self(p)->m_headerCollector.field(at, n);
         return 0;
     }
     static int onHeaderValue(http_parser* p, const char* at, size_t n) {
         auto* c = self(p);
-        if (!c->m_lastWasValue) {
-            c->m_current.headers.append({c->m_field.toLower(), {}});
-            c->m_lastWasValue = true;
-        }
-        c->m_current.headers.last().second.append(at, qsizetype(n));
+        c->m_headerCollector.value(c->m_current.headers, at, n);
         return 0;
     }
     static int onHeadersComplete(http_parser* p) {
@@ -97,8 +88,7 @@ void TestClient::resetParser() {
     m_parser->data = this;
     m_current = ClientResponse{};
     m_pendingChunks.clear();
-    m_field.clear();
-    m_lastWasValue = false;
+    m_headerCollector.reset();
     m_headDone = false;
     m_done = false;
 }

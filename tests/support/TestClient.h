@@ -6,6 +6,7 @@
 #include <QTcpSocket>
 #include <memory>
 
+#include "http/HeaderCollector.h"
 #include "http/HttpRequest.h"
 
 struct http_parser;
@@ -66,8 +67,7 @@ private:
     ClientResponse m_current;
     QList<ClientResponse> m_done_responses;
     QList<QByteArray> m_pendingChunks;
-    QByteArray m_field;
-    bool m_lastWasValue = false;
+    HeaderCollector m_headerCollector;
     bool m_headDone = false;
     bool m_done = false;
     QByteArray m_unparsed;

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QByteArray>
+
+#include "http/HttpRequest.h"
+
+namespace ar {
+
+// http-parser hands over header names and values in pieces, split wherever a read ended;
+// this joins them into (lower-cased name, value) pairs. Shared by the server, the upstream
+// client and the tests' client.
+class HeaderCollector {
+public:
+    void field(const char* at, size_t n) {
+        if (m_inValue) {
+            m_field.clear();
+            m_inValue = false;
+        }
+        m_field.append(at, qsizetype(n));
+    }
+
+    void value(HttpHeaders& into, const char* at, size_t n) {
+        if (!m_inValue) {
+            into.append({m_field.toLower(), QByteArray()});
+            m_inValue = true;
+        }
+        into.last().second.append(at, qsizetype(n));
+    }
+
+    void reset() {
+        m_field.clear();
+        m_inValue = false;
+    }
+
+private:
+    QByteArray m_field;
+    bool m_inValue = false;
+};
+
+}  // namespace ar
