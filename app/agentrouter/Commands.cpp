@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "CliSupport.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -20,31 +22,6 @@ namespace ar::app {
 
 namespace {
 
-void err(const QString& s) {
-    std::fputs(qPrintable(s + QLatin1Char('\n')), stderr);
-}
-
-void addCommonOptions(QCommandLineParser& p) {
-    p.addHelpOption();
-    p.addOption({QStringLiteral("config"), QStringLiteral("Config file (default: %1).").arg(defaultConfigPath()),
-                 QStringLiteral("FILE")});
-    p.addOption({QStringLiteral("data-dir"), QStringLiteral("Data folder (default: %1).").arg(defaultDataDir()),
-                 QStringLiteral("DIR")});
-}
-
-// Parses args for a subcommand; returns false (and prints why) on a usage error.
-bool parse(QCommandLineParser& p, const QString& command, const QStringList& args) {
-    if (!p.parse(QStringList{QStringLiteral("agentrouter ") + command} + args)) {
-        err(QStringLiteral("agentrouter %1: %2").arg(command, p.errorText()));
-        return false;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText()), stdout);
-        std::exit(0);
-    }
-    return true;
-}
-
 // Loads the config: the named file (must exist), else the default file if present, else
 // built-in defaults. Returns false after printing every problem.
 bool loadConfig(const QCommandLineParser& p, Config& out) {
@@ -64,10 +41,6 @@ bool loadConfig(const QCommandLineParser& p, Config& out) {
     return true;
 }
 
-QString dataDir(const QCommandLineParser& p) {
-    const QString d = p.value(QStringLiteral("data-dir"));
-    return d.isEmpty() ? defaultDataDir() : d;
-}
 
 int g_signalPipe[2] = {-1, -1};
 

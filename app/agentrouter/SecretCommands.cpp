@@ -1,5 +1,7 @@
 #include "SecretCommands.h"
 
+#include "CliSupport.h"
+
 #include <termios.h>
 #include <unistd.h>
 
@@ -24,37 +26,12 @@ namespace ar::app {
 
 namespace {
 
-void err(const QString& s) { std::fputs(qPrintable(s + QLatin1Char('\n')), stderr); }
-
 void addOptions(QCommandLineParser& p) {
-    p.addHelpOption();
-    p.addOption({QStringLiteral("config"),
-                 QStringLiteral("Config file (default: %1).").arg(defaultConfigPath()),
-                 QStringLiteral("FILE")});
-    p.addOption({QStringLiteral("data-dir"),
-                 QStringLiteral("Data folder (default: %1).").arg(defaultDataDir()),
-                 QStringLiteral("DIR")});
+    addCommonOptions(p);
     p.addOption(
         {QStringLiteral("secrets-file"),
          QStringLiteral("Keep secrets in this 0600 file instead of the OS keychain (unencrypted)."),
          QStringLiteral("FILE")});
-}
-
-bool parse(QCommandLineParser& p, const QString& command, const QStringList& args) {
-    if (!p.parse(QStringList{QStringLiteral("agentrouter ") + command} + args)) {
-        err(QStringLiteral("agentrouter %1: %2").arg(command, p.errorText()));
-        return false;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText()), stdout);
-        std::exit(0);
-    }
-    return true;
-}
-
-QString dataDir(const QCommandLineParser& p) {
-    const QString d = p.value(QStringLiteral("data-dir"));
-    return d.isEmpty() ? defaultDataDir() : d;
 }
 
 // Waits for one asynchronous secret-store answer. Only at the top of a CLI command: the
