@@ -113,12 +113,7 @@ bool ProxyExchange::canFailOver(int status) const {
     return m_context.config.retry.retriable(status);
 }
 
-void ProxyExchange::onHead(int status) {
-    m_upstreamOk = status >= 200 && status < 300;
-    // A 2xx head is the provider answering: that closes a half-open circuit at once, even if
-    // the stream then runs for minutes.
-    if (m_upstreamOk) healthSuccess();
-}
+void ProxyExchange::onHead(int status) { m_upstreamOk = status >= 200 && status < 300; }
 
 void ProxyExchange::onData(const QByteArray& data) {
     if (!m_upstreamOk || !m_streaming) {
@@ -184,6 +179,7 @@ void ProxyExchange::onFinished() {
         failOrFailOver(error);
         return;
     }
+    healthSuccess();
     if (m_streaming) {
         QList<QByteArray> payloads;
         Status s = m_translator->finishStream(payloads);

@@ -77,7 +77,7 @@ TEST_F(AzureTest, ChatCompletionThroughADeployment) {
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"gpt-4o","messages":[{"role":"user","content":"Say good morning."}]})");
     ASSERT_EQ(r.status, 200) << r.body.constData();
-    EXPECT_EQ(r.json()["choices"].toArray().first()["message"]["content"].toString(), "Azure says good morning.");
+    EXPECT_EQ(r.json().value("choices").toArray().first()["message"]["content"].toString(), "Azure says good morning.");
     EXPECT_EQ(r.header("x-agentrouter-provider"), "azure");
     EXPECT_EQ(r.header("x-agentrouter-upstream-model"), kDeployment);
     expectAzureWire(upstream.requests().last(), "/chat/completions");
@@ -107,7 +107,7 @@ TEST_F(AzureTest, StreamKeepsAzuresFilterChunkAndHidesTheUsageChunkNobodyAskedFo
 
     const HttpRequest sent = upstream.requests().last();
     expectAzureWire(sent, "/chat/completions");
-    EXPECT_TRUE(QJsonDocument::fromJson(sent.body).object()["stream_options"]["include_usage"].toBool())
+    EXPECT_TRUE(QJsonDocument::fromJson(sent.body).object().value("stream_options")["include_usage"].toBool())
         << "the gateway asks Azure for usage so the stream is not recorded at zero";
     const auto finished = gateway->waitForFinished(1);
     ASSERT_EQ(finished.size(), 1);

@@ -197,8 +197,8 @@ TEST_F(StrictUpstreams, GeminiEmbeddingsBatchPassesGooglesChecks) {
     const ClientResponse r = post("/v1/embeddings",
         R"({"model":"gemini-embed","input":["First text","Second text"],"dimensions":3,"encoding_format":"float"})");
     ASSERT_EQ(r.status, 200) << r.body.constData();
-    EXPECT_EQ(r.json()["data"].toArray().size(), 2);
-    EXPECT_EQ(r.json()["usage"]["prompt_tokens"].toInt(), 6);  // the fixture's usageMetadata, not an estimate
+    EXPECT_EQ(r.json().value("data").toArray().size(), 2);
+    EXPECT_EQ(r.json().value("usage")["prompt_tokens"].toInt(), 6);  // the fixture's usageMetadata, not an estimate
 }
 
 // ---- the provider's own rejection reaches the client ------------------------------------------
@@ -243,7 +243,7 @@ TEST_P(Relayed, AsAnOpenAiErrorKeepingTheProvidersMessage) {
     EXPECT_EQ(r.status, c.status) << r.body.constData();
     EXPECT_EQ(r.error("type"), c.type);
     EXPECT_TRUE(r.error("message").contains(QString::fromUtf8(c.messageContains))) << r.body.constData();
-    const QJsonObject error = r.json()["error"].toObject();
+    const QJsonObject error = r.json().value("error").toObject();
     for (const char* field : {"message", "type", "param", "code"})
         EXPECT_TRUE(error.contains(QLatin1StringView(field))) << field;
     EXPECT_FALSE(r.body.contains(kAnthropicKey));
@@ -277,7 +277,7 @@ HttpRequest nativeRequest(const RejectedCase& c, bool anthropicApi) {
     r.body = c.body;
     if (anthropicApi) {
         if (c.withKey) r.headers.append({"x-api-key", kAnthropicKey});
-        r.headers.append({"anthropic-version", "2023-06-01"});
+        r.headers.append({QByteArray("anthropic-version"), QByteArray("2023-06-01")});
     } else if (c.withKey) {
         r.headers.append({"x-goog-api-key", kGeminiKey});
     }
@@ -291,7 +291,7 @@ const RejectedCase kAnthropicRejects[] = {
      "max_tokens: Field required"},
     {"SystemRoleInMessages", "/v1/messages",
      R"({"model":"m","max_tokens":5,"messages":[{"role":"system","content":"x"},{"role":"user","content":"hi"}]})", 400,
-     "Unexpected role \"system\""},
+     "Unexpected role \\\"system\\\""},  // JSON-escaped in the body
     {"NonAlternatingRoles", "/v1/messages",
      R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}]})", 400,
      "roles must alternate"},
