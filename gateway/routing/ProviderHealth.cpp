@@ -64,9 +64,12 @@ bool ProviderHealth::isDown(const QString& provider) const {
     if (it == m_states.constEnd()) return false;
     const qint64 now = m_now();
     switch (circuitOf(*it, now)) {
-        case Circuit::Closed: return false;
-        case Circuit::Open: return true;
-        case Circuit::HalfOpen: return it->probeToken != 0 && now < it->probeUntilMs;
+        case Circuit::Closed:
+            return false;
+        case Circuit::Open:
+            return true;
+        case Circuit::HalfOpen:
+            return it->probeToken != 0 && now < it->probeUntilMs;
     }
     return false;
 }
@@ -104,18 +107,19 @@ ProviderHealth::State ProviderHealth::state(const QString& provider) const {
 QJsonObject ProviderHealth::describe(const QString& provider, const State& s, qint64 now) const {
     const Circuit c = circuitOf(s, now);
     const bool probing = c == Circuit::HalfOpen && s.probeToken != 0 && now < s.probeUntilMs;
-    return QJsonObject{{QStringLiteral("provider"), provider},
-                       {QStringLiteral("status"), c == Circuit::Closed ? QStringLiteral("up")
-                                                  : c == Circuit::Open ? QStringLiteral("down")
-                                                                       : QStringLiteral("half_open")},
-                       {QStringLiteral("probing"), probing},
-                       {QStringLiteral("cooldown_remaining_ms"), c == Circuit::Open ? s.downUntilMs - now : 0},
-                       {QStringLiteral("trips"), s.trips},
-                       {QStringLiteral("consecutive_failures"), s.consecutiveFailures},
-                       {QStringLiteral("successes"), s.successes},
-                       {QStringLiteral("failures"), s.failures},
-                       {QStringLiteral("last_latency_ms"), s.lastLatencyMs},
-                       {QStringLiteral("last_error"), s.lastError}};
+    return QJsonObject{
+        {QStringLiteral("provider"), provider},
+        {QStringLiteral("status"), c == Circuit::Closed ? QStringLiteral("up")
+                                   : c == Circuit::Open ? QStringLiteral("down")
+                                                        : QStringLiteral("half_open")},
+        {QStringLiteral("probing"), probing},
+        {QStringLiteral("cooldown_remaining_ms"), c == Circuit::Open ? s.downUntilMs - now : 0},
+        {QStringLiteral("trips"), s.trips},
+        {QStringLiteral("consecutive_failures"), s.consecutiveFailures},
+        {QStringLiteral("successes"), s.successes},
+        {QStringLiteral("failures"), s.failures},
+        {QStringLiteral("last_latency_ms"), s.lastLatencyMs},
+        {QStringLiteral("last_error"), s.lastError}};
 }
 
 QJsonObject ProviderHealth::toJson(const QString& provider) const {

@@ -21,7 +21,7 @@ public:
 
     struct State {
         int consecutiveFailures = 0;
-        qint64 downUntilMs = 0;   // end of the current cool-down
+        qint64 downUntilMs = 0;  // end of the current cool-down
         qint64 successes = 0;
         qint64 failures = 0;
         qint64 lastLatencyMs = -1;

@@ -35,7 +35,8 @@ inline StreamRun replayStream(Translator& translator, const QByteArray& sse, qsi
             for (const QByteArray& payload : out) {
                 QJsonParseError err{};
                 const QJsonDocument doc = QJsonDocument::fromJson(payload, &err);
-                EXPECT_TRUE(err.error == QJsonParseError::NoError && doc.isObject()) << payload.constData();
+                EXPECT_TRUE(err.error == QJsonParseError::NoError && doc.isObject())
+                    << payload.constData();
                 run.chunks.append(doc.object());
             }
             if (!st) {

@@ -20,7 +20,8 @@ namespace ar::test {
 //    whose id has no tool_use in the previous message, or after other content; a tool_use not
 //    answered in the next message.
 // The body is {"type":"error","error":{"type","message"},"request_id"}, as Anthropic sends it.
-std::optional<FakeResponse> anthropicRejection(const HttpRequest& request, const QByteArray& apiKey);
+std::optional<FakeResponse> anthropicRejection(const HttpRequest& request,
+                                               const QByteArray& apiKey);
 
 // A handler that answers Anthropic's rejection for a malformed request and `accepted` otherwise.
 FakeUpstream::Handler strictAnthropic(const QByteArray& apiKey, FakeUpstream::Handler accepted);

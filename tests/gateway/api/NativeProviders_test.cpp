@@ -1,11 +1,14 @@
 // Anthropic and Gemini behind the gateway: OpenAI format in, the provider's native API on the
-// wire (fake upstreams replaying their real framing), OpenAI format back, streams included.
+// wire (fake upstreams replaying their real framing, after the checks the real APIs make),
+// OpenAI format back, streams included.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <gtest/gtest.h>
 
 #include "support/FakeUpstream.h"
 #include "support/GatewayHarness.h"
+#include "support/StrictAnthropic.h"
+#include "support/StrictGemini.h"
 #include "support/TestClient.h"
 #include "support/TestData.h"
 
@@ -47,9 +50,9 @@ protected:
 };
 
 TEST_F(NativeProvidersTest, AnthropicStreamBecomesOpenAiChunksWithUsage) {
-    anthropic.setHandler([](const HttpRequest&) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
         return FakeResponse::sse(sseEvents(testData("anthropic/stream_text_2026.sse")), 0, false, "text/event-stream; charset=utf-8");
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"claude-haiku-4-5","stream":true,"stream_options":{"include_usage":true},
             "messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})");
@@ -78,9 +81,9 @@ TEST_F(NativeProvidersTest, AnthropicStreamBecomesOpenAiChunksWithUsage) {
 }
 
 TEST_F(NativeProvidersTest, AnthropicNonStreamWithCacheReadUsage) {
-    anthropic.setHandler([](const HttpRequest&) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
         return FakeResponse::json(200, testData("anthropic/message_text_cache_read.json"));
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"claude-haiku-4-5","messages":[{"role":"user","content":"What is a cache?"}]})");
     ASSERT_EQ(r.status, 200) << r.body.constData();
@@ -94,9 +97,9 @@ TEST_F(NativeProvidersTest, AnthropicNonStreamWithCacheReadUsage) {
 }
 
 TEST_F(NativeProvidersTest, AnthropicErrorAfter200ReachesTheClientAsAnError) {
-    anthropic.setHandler([](const HttpRequest&) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
         return FakeResponse::sse(sseEvents(testData("anthropic/stream_error_overloaded_after_200.sse")));
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"claude-haiku-4-5","stream":true,"messages":[{"role":"user","content":"Hi"}]})");
     ASSERT_EQ(r.status, 200);
@@ -118,9 +121,9 @@ TEST_F(NativeProvidersTest, AnthropicCannotGenerateImages) {
 }
 
 TEST_F(NativeProvidersTest, GeminiStreamWithCrLfFramingBecomesOpenAiChunks) {
-    gemini.setHandler([](const HttpRequest&) {
+    gemini.setHandler(strictGemini("AIza-test-credential", [](const HttpRequest&) {
         return FakeResponse::sse(sseEvents(testData("gemini/stream_text.sse"), "\r\n\r\n"), 0, false, "text/event-stream");
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"gemini-2.5-flash","stream":true,"messages":[{"role":"user","content":"Tell me about Lyon"}]})");
     ASSERT_EQ(r.status, 200) << r.body.constData();
@@ -138,9 +141,9 @@ TEST_F(NativeProvidersTest, GeminiStreamWithCrLfFramingBecomesOpenAiChunks) {
 }
 
 TEST_F(NativeProvidersTest, Gemini429KeepsStatusAndRetryHint) {
-    gemini.setHandler([](const HttpRequest&) {
+    gemini.setHandler(strictGemini("AIza-test-credential", [](const HttpRequest&) {
         return FakeResponse::json(429, testData("gemini/error_429_resource_exhausted.json"), "application/json; charset=UTF-8");
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"gemini-2.5-flash","messages":[{"role":"user","content":"hi"}]})");
     EXPECT_EQ(r.status, 429);
