@@ -138,6 +138,84 @@ function checkUsage(usage, want) {
 // Output tokens the fakes report for their plain reply: one per word (Anthropic), one per part (Gemini).
 const replyTokens = (p) => (p.name === 'Anthropic' ? p.reply.split(' ').length : p.replyPieces.length);
 
+// The fakes' own checks, straight over HTTP: each rule fires, so a wrong translation cannot pass.
+describe('the fakes reject malformed requests the way the real APIs do', () => {
+  let a;
+  let g;
+  before(async () => {
+    a = await anthropic.startFakeAnthropic({ apiKey: 'ak' });
+    g = await gemini.startFakeGemini({ apiKey: 'gk' });
+  });
+  after(async () => {
+    await a?.close();
+    await g?.close();
+  });
+
+  const post = async (url, headers, body) => {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  };
+  const user = (content) => ({ role: 'user', content });
+  const ANTHROPIC = { 'x-api-key': 'ak', 'anthropic-version': '2023-06-01' };
+  const anthropicCases = [
+    ['no x-api-key', { 'anthropic-version': '2023-06-01' }, { model: 'm', max_tokens: 5, messages: [user('hi')] }, 401, 'authentication_error', 'x-api-key header is required'],
+    ['no anthropic-version', { 'x-api-key': 'ak' }, { model: 'm', max_tokens: 5, messages: [user('hi')] }, 400, 'invalid_request_error', 'anthropic-version: header is required'],
+    ['no max_tokens', ANTHROPIC, { model: 'm', messages: [user('hi')] }, 400, 'invalid_request_error', 'max_tokens: Field required'],
+    ['a system role in messages', ANTHROPIC, { model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x' }, user('hi')] }, 400, 'invalid_request_error', 'Unexpected role "system"'],
+    ['roles that do not alternate', ANTHROPIC, { model: 'm', max_tokens: 5, messages: [user('a'), user('b')] }, 400, 'invalid_request_error', 'roles must alternate'],
+    ['a tool_result without its tool_use', ANTHROPIC,
+      { model: 'm', max_tokens: 5, messages: [user([{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'r' }])] },
+      400, 'invalid_request_error', 'unexpected `tool_use_id`'],
+    ['a tool_use left unanswered', ANTHROPIC,
+      { model: 'm', max_tokens: 5, messages: [user('hi'), { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_y', name: 'f', input: {} }] }, user('next')] },
+      400, 'invalid_request_error', '`tool_use` ids were found without `tool_result` blocks'],
+    ['an OpenAI field', ANTHROPIC, { model: 'm', max_tokens: 5, n: 1, messages: [user('hi')] }, 400, 'invalid_request_error', 'n: Extra inputs are not permitted'],
+  ];
+  for (const [name, headers, body, status, type, message] of anthropicCases) {
+    test(`Anthropic: ${name}`, async () => {
+      const r = await post(`${a.baseUrl}/messages`, headers, body);
+      assert.equal(r.status, status);
+      assert.equal(r.body.type, 'error');
+      assert.equal(r.body.error.type, type);
+      assert.ok(r.body.error.message.includes(message), r.body.error.message);
+    });
+  }
+
+  const KEY = { 'x-goog-api-key': 'gk' };
+  const contents = (...turns) => ({ contents: turns });
+  const callTurn = { role: 'model', parts: [{ functionCall: { name: 'f', args: {} } }] };
+  const geminiCases = [
+    ['no key', 'gemini-2.5-flash:generateContent', {}, contents({ role: 'user', parts: [{ text: 'hi' }] }), 403, 'PERMISSION_DENIED', 'unregistered callers'],
+    ['a wrong key', 'gemini-2.5-flash:generateContent', { 'x-goog-api-key': 'nope' }, contents({ role: 'user', parts: [{ text: 'hi' }] }), 400, 'INVALID_ARGUMENT', 'API key not valid'],
+    ['an unknown field', 'gemini-2.5-flash:generateContent', KEY,
+      { ...contents({ role: 'user', parts: [{ text: 'hi' }] }), generationConfig: { max_tokens: 5 } },
+      400, 'INVALID_ARGUMENT', `Unknown name "max_tokens" at 'generation_config'`],
+    ['a functionResponse without name', 'gemini-2.5-flash:generateContent', KEY,
+      contents({ role: 'user', parts: [{ text: 'hi' }] }, callTurn, { role: 'user', parts: [{ functionResponse: { response: { output: 'x' } } }] }),
+      400, 'INVALID_ARGUMENT', 'function_response.name: Name cannot be empty.'],
+    ['a Gemini 3 call without its thought signature', 'gemini-3-pro-preview:generateContent', KEY,
+      contents({ role: 'user', parts: [{ text: 'hi' }] }, callTurn, { role: 'user', parts: [{ functionResponse: { name: 'f', response: { output: 'x' } } }] }),
+      400, 'INVALID_ARGUMENT', 'missing a thought_signature'],
+    ['a signature it never issued', 'gemini-3-pro-preview:generateContent', KEY,
+      contents({ role: 'user', parts: [{ text: 'hi' }] }, { role: 'model', parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'Zm9yZ2Vk' }] },
+        { role: 'user', parts: [{ functionResponse: { name: 'f', response: { output: 'x' } } }] }),
+      400, 'INVALID_ARGUMENT', 'Corrupted thought signature.'],
+    ['an unknown model', 'gemini-9-ultra:generateContent', KEY, contents({ role: 'user', parts: [{ text: 'hi' }] }), 404, 'NOT_FOUND', 'models/gemini-9-ultra is not found'],
+    ['too many embeddings', 'gemini-embedding-001:batchEmbedContents', KEY,
+      { requests: Array.from({ length: 101 }, () => ({ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'x' }] } })) },
+      400, 'INVALID_ARGUMENT', 'at most 100 requests can be in one batch'],
+  ];
+  for (const [name, method, headers, body, code, status, message] of geminiCases) {
+    test(`Gemini: ${name}`, async () => {
+      const r = await post(`${g.baseUrl}/models/${method}`, headers, body);
+      assert.equal(r.status, code);
+      assert.equal(r.body.error.code, code);
+      assert.equal(r.body.error.status, status);
+      assert.ok(r.body.error.message.includes(message), r.body.error.message);
+    });
+  }
+});
+
 describe('openai npm client through agentrouter serve to Anthropic and Gemini', () => {
   before(async () => {
     fakes = {
