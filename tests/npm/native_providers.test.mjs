@@ -1,10 +1,11 @@
-// The official `openai` npm client through a real `agentrouter serve` to Anthropic and Gemini upstreams
-// (fakes that speak each API's wire format and reject malformed requests as the real APIs do).
+// The official `openai` npm client through a real `agentrouter serve` to OpenAI, Anthropic and Gemini
+// upstreams (fakes that speak each API's wire format and reject malformed requests as the real APIs do):
+// chat, streams, parallel tool calls with their follow-up turn, vision, usage, embeddings, failover.
 // Run by ctest (npm_native_providers) with AGENTROUTER_BIN set; needs `npm ci` in tests/npm first.
 //
 // Every answer below comes from a fake that validated the translated request first: a 200 here means
 // the gateway's Anthropic / Gemini request passed the checks listed at the top of fake-anthropic.mjs
-// and fake-gemini.mjs.
+// and fake-gemini.mjs. (tests/npm/openai_client.test.mjs covers the rest of the OpenAI surface.)
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import path from 'node:path';
 
 import * as anthropic from './fake-anthropic.mjs';
 import * as gemini from './fake-gemini.mjs';
+import * as openai from './fake-openai.mjs';
 import { startGateway } from './gateway-process.mjs';
 
 let OpenAI;
@@ -25,6 +27,7 @@ try {
   );
 }
 
+const openaiKey = 'sk-proj-fake-' + crypto.randomBytes(16).toString('hex');
 const anthropicKey = 'sk-ant-fake-' + crypto.randomBytes(16).toString('hex');
 const geminiKey = 'AIzaFake' + crypto.randomBytes(16).toString('hex');
 const FAILOVER_MODEL = 'claude-or-gemini';
@@ -56,26 +59,51 @@ const TOOLS = [
 ];
 const TOOL_OUTPUTS = { get_weather: '{"temperature":18}', get_time: '{"time":"09:00"}' };
 
-let fakes; // { anthropic, gemini }
+let fakes; // { openai, anthropic, gemini }
 let gateway;
 
 // One entry per native provider: how to reach it and what its fake's answers mean in OpenAI terms.
 const PROVIDERS = [
   {
+    name: 'OpenAI',
+    providerId: 'openai',
+    model: 'gpt-4o-mini',
+    upstreamModel: 'gpt-4o-mini-2024-07-18',
+    fake: () => fakes.openai,
+    reply: openai.CHAT_REPLY,
+    toolCallText: null,
+    toolArguments: openai.TOOL_ARGUMENTS,
+    plainUsage: {
+      prompt_tokens: openai.CHAT_USAGE.prompt_tokens,
+      completion_tokens: openai.CHAT_USAGE.completion_tokens,
+      cached_tokens: 0,
+      reasoning_tokens: 0,
+    },
+    checkWire(record) {
+      assert.equal(record.path, '/v1/chat/completions');
+      assert.equal(record.headers.authorization, `Bearer ${openaiKey}`);
+      assert.equal(record.body.model, this.upstreamModel);
+    },
+    systemOf: (record) => record.body.messages.find((m) => m.role === 'system')?.content,
+    // A tool message that answers no tool call: OpenAI itself refuses it.
+    badToolResult: true,
+  },
+  {
     name: 'Anthropic',
+    providerId: 'claude',
     model: 'claude-sonnet-4-5',
     upstreamModel: 'claude-sonnet-4-5-20250929',
     fake: () => fakes.anthropic,
     reply: anthropic.REPLY,
-    replyPieces: anthropic.REPLY_PIECES,
     toolCallText: anthropic.PREAMBLE,
     toolArguments: anthropic.TOOL_ARGUMENTS,
-    // prompt_tokens include cache reads and writes; Anthropic's input_tokens exclude both.
-    usage: (completionTokens) => ({
+    // prompt_tokens include cache reads and writes, which Anthropic's input_tokens exclude; the fake
+    // counts one output token per word.
+    plainUsage: {
       prompt_tokens: anthropic.USAGE.input_tokens + anthropic.USAGE.cache_read_input_tokens + anthropic.USAGE.cache_creation_input_tokens,
-      completion_tokens: completionTokens,
+      completion_tokens: anthropic.REPLY.split(' ').length,
       cached_tokens: anthropic.USAGE.cache_read_input_tokens,
-    }),
+    },
     checkWire(record) {
       assert.equal(record.path, '/v1/messages');
       assert.equal(record.headers['x-api-key'], anthropicKey);
@@ -89,20 +117,21 @@ const PROVIDERS = [
   },
   {
     name: 'Gemini',
+    providerId: 'google',
     model: 'gemini-3-pro',
     upstreamModel: 'gemini-3-pro-preview',
     fake: () => fakes.gemini,
     reply: gemini.REPLY,
-    replyPieces: gemini.REPLY_PIECES,
     toolCallText: null,
     toolArguments: gemini.TOOL_ARGUMENTS,
-    // completion = candidates + thoughts; prompt already includes the cached tokens.
-    usage: (candidates) => ({
+    // completion = candidates + thoughts; prompt already includes the cached tokens. The fake counts
+    // one candidate token per part.
+    plainUsage: {
       prompt_tokens: gemini.USAGE.promptTokenCount,
-      completion_tokens: candidates + gemini.USAGE.thoughtsTokenCount,
+      completion_tokens: gemini.REPLY_PIECES.length + gemini.USAGE.thoughtsTokenCount,
       cached_tokens: gemini.USAGE.cachedContentTokenCount,
       reasoning_tokens: gemini.USAGE.thoughtsTokenCount,
-    }),
+    },
     checkWire(record) {
       assert.match(record.path, new RegExp(`^/v1beta/models/${this.upstreamModel}:(generateContent|streamGenerateContent)$`));
       assert.equal(record.headers['x-goog-api-key'], geminiKey);
@@ -134,9 +163,6 @@ function checkUsage(usage, want) {
   if (want.reasoning_tokens !== undefined)
     assert.equal(usage.completion_tokens_details.reasoning_tokens, want.reasoning_tokens, 'reasoning_tokens');
 }
-
-// Output tokens the fakes report for their plain reply: one per word (Anthropic), one per part (Gemini).
-const replyTokens = (p) => (p.name === 'Anthropic' ? p.reply.split(' ').length : p.replyPieces.length);
 
 // The fakes' own checks, straight over HTTP: each rule fires, so a wrong translation cannot pass.
 describe('the fakes reject malformed requests the way the real APIs do', () => {
@@ -216,20 +242,22 @@ describe('the fakes reject malformed requests the way the real APIs do', () => {
   }
 });
 
-describe('openai npm client through agentrouter serve to Anthropic and Gemini', () => {
+describe('openai npm client through agentrouter serve to OpenAI, Anthropic and Gemini', () => {
   before(async () => {
     fakes = {
+      openai: await openai.startFakeOpenAI({ apiKey: openaiKey }),
       anthropic: await anthropic.startFakeAnthropic({ apiKey: anthropicKey }),
       gemini: await gemini.startFakeGemini({ apiKey: geminiKey }),
     };
     const config = {
       server: { port: 0 },
       providers: [
+        { id: 'openai', type: 'openai-compatible', base_url: fakes.openai.baseUrl, api_key_env: 'FAKE_OPENAI_KEY' },
         { id: 'claude', type: 'anthropic', base_url: fakes.anthropic.baseUrl, api_key_env: 'FAKE_ANTHROPIC_KEY' },
         { id: 'google', type: 'gemini', base_url: fakes.gemini.baseUrl, api_key_env: 'FAKE_GEMINI_KEY' },
       ],
       routes: [
-        ...PROVIDERS.map((p) => ({ model: p.model, targets: [{ provider: p.name === 'Anthropic' ? 'claude' : 'google', model: p.upstreamModel }] })),
+        ...PROVIDERS.map((p) => ({ model: p.model, targets: [{ provider: p.providerId, model: p.upstreamModel }] })),
         { model: EMBEDDING_MODEL, targets: [{ provider: 'google' }] },
         {
           model: FAILOVER_MODEL,
@@ -242,13 +270,14 @@ describe('openai npm client through agentrouter serve to Anthropic and Gemini', 
     };
     gateway = await startGateway({
       config,
-      env: { FAKE_ANTHROPIC_KEY: anthropicKey, FAKE_GEMINI_KEY: geminiKey },
+      env: { FAKE_OPENAI_KEY: openaiKey, FAKE_ANTHROPIC_KEY: anthropicKey, FAKE_GEMINI_KEY: geminiKey },
       keyName: 'npm-native-providers',
     });
   });
 
   after(async () => {
     await gateway?.stop();
+    await fakes?.openai.close();
     await fakes?.anthropic.close();
     await fakes?.gemini.close();
   });
@@ -270,11 +299,11 @@ describe('openai npm client through agentrouter serve to Anthropic and Gemini', 
         assert.equal(completion.choices[0].message.role, 'assistant');
         assert.equal(completion.choices[0].message.content, p.reply);
         assert.equal(completion.choices[0].finish_reason, 'stop');
-        checkUsage(completion.usage, p.usage(replyTokens(p)));
+        checkUsage(completion.usage, p.plainUsage);
 
         const sent = onlyRequestSince(p.fake(), mark);
         p.checkWire(sent);
-        assert.equal(p.systemOf(sent), 'You are terse.', 'the system prompt is lifted out of the messages');
+        assert.equal(p.systemOf(sent), 'You are terse.', 'the system prompt is where the provider expects it');
       });
 
       test('streamed chat: every delta, one id, finish_reason, and the usage chunk only when asked', async () => {
@@ -297,7 +326,7 @@ describe('openai npm client through agentrouter serve to Anthropic and Gemini', 
         assert.equal(withChoices.at(-1).choices[0].finish_reason, 'stop');
         const last = chunks.at(-1);
         assert.deepEqual(last.choices, []);
-        checkUsage(last.usage, p.usage(replyTokens(p)));
+        checkUsage(last.usage, p.plainUsage);
 
         // Without include_usage the client gets no usage chunk.
         const plain = [];
@@ -385,7 +414,7 @@ describe('openai npm client through agentrouter serve to Anthropic and Gemini', 
 
       test('an upstream rejection is an OpenAI error that keeps the provider message', async () => {
         const mark = p.fake().requests.length;
-        // Anthropic: a tool result for a call that was never made; Gemini: penalties it does not take.
+        // OpenAI, Anthropic: a tool result for a call that was never made; Gemini: penalties it does not take.
         const request = p.badToolResult
           ? {
               model: p.model,
@@ -452,14 +481,18 @@ describe('openai npm client through agentrouter serve to Anthropic and Gemini', 
   });
 
   test('upstreams only ever saw their own credential, never the gateway key', () => {
-    const all = [...fakes.anthropic.requests, ...fakes.gemini.requests];
-    assert.ok(all.length >= 20, `upstreams saw ${all.length} requests`);
+    const all = [...fakes.openai.requests, ...fakes.anthropic.requests, ...fakes.gemini.requests];
+    assert.ok(all.length >= 30, `upstreams saw ${all.length} requests`);
     for (const r of all) {
-      const everything = JSON.stringify(r.headers) + r.rawBody + r.query.toString();
+      const everything = JSON.stringify(r.headers) + r.rawBody + (r.query?.toString() ?? '');
       assert.ok(!everything.includes(gateway.keySecret), `the gateway key secret reached ${r.path}`);
       assert.ok(!everything.includes(`sk-ar-${gateway.keyId}`), `the gateway key reached ${r.path}`);
     }
-    for (const r of fakes.anthropic.requests) assert.ok(!JSON.stringify(r).includes(geminiKey));
-    for (const r of fakes.gemini.requests) assert.ok(!JSON.stringify(r).includes(anthropicKey));
+    const keys = { openai: openaiKey, anthropic: anthropicKey, gemini: geminiKey };
+    for (const [name, fake] of Object.entries(fakes)) {
+      const others = Object.entries(keys).filter(([k]) => k !== name).map(([, v]) => v);
+      for (const r of fake.requests)
+        for (const other of others) assert.ok(!JSON.stringify(r).includes(other), `${name} saw another provider's key`);
+    }
   });
 });
