@@ -264,12 +264,12 @@ TEST(ProxyUnreachable, ConnectFailureIs502AndTimeoutIs504) {
 TEST(ProxyIdleTimeout, AppliesOnlyOnceTheAnswerHasBegun) {
     FakeUpstream upstream;
     upstream.setHandler([](const HttpRequest&) {
-        FakeResponse r = FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 50);
-        r.steps[0].delayMs = 600;  // the head comes late
+        FakeResponse r = FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 20);
+        r.steps[0].delayMs = 1500;  // the head comes late
         return r;
     });
     QByteArray config = simpleConfig(upstream.baseUrl(), "{\"port\":0}", /*timeoutMs=*/5000);
-    config.replace("\"timeout_ms\":5000", "\"timeout_ms\":5000,\"stream_idle_timeout_ms\":250");
+    config.replace("\"timeout_ms\":5000", "\"timeout_ms\":5000,\"stream_idle_timeout_ms\":1000");
     GatewayHarness gw(config);
     ASSERT_TRUE(gw.ok()) << qPrintable(gw.error());
     TestClient c(gw.port());
