@@ -36,6 +36,8 @@ Gateway::Gateway(Config config, const QString& dataDir, QObject* parent)
 
 UsageQueries* Gateway::usage() const { return m_usage.get(); }
 
+const ProviderHealth* Gateway::health() const { return m_context ? &m_context->health : nullptr; }
+
 Gateway::~Gateway() { stop(); }
 
 Status Gateway::start() {

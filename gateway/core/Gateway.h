@@ -20,6 +20,7 @@ class EventBus;
 class HttpServer;
 class KeyStore;
 struct GatewayContext;
+class ProviderHealth;
 
 // The whole gateway behind one object: owns the shared context and the HTTP server whose
 // worker threads run the proxy. The thread that creates it (the GUI's, say) only starts and
@@ -50,6 +51,8 @@ public:
     UsageQueries* usage() const;
     const PriceCatalog& prices() const { return *m_prices; }
     CostControls* costControls() const { return m_costControls; }
+    // Each provider's circuit breaker (null while stopped); thread-safe to read from any thread.
+    const ProviderHealth* health() const;
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
 private:

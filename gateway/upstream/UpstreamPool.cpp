@@ -68,7 +68,8 @@ UpstreamConnection* UpstreamPool::acquire(const QUrl& url, const QString& caFile
 UpstreamCall* UpstreamPool::send(const UpstreamRequest& request, int responseTimeoutMs,
                                  QObject* owner) {
     auto* call = new UpstreamCall(owner);
-    acquire(request.url, request.caFile)->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs);
+    acquire(request.url, request.caFile)
+        ->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs, request.idleTimeoutMs);
     return call;
 }
 
