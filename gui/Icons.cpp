@@ -25,6 +25,10 @@ QStyle::StandardPixmap fallback(const QString& name) {
         {QStringLiteral("delete"), QStyle::SP_TrashIcon},
         {QStringLiteral("export"), QStyle::SP_DialogSaveButton},
         {QStringLiteral("settings"), QStyle::SP_FileDialogInfoView},
+        {QStringLiteral("rotate"), QStyle::SP_BrowserReload},
+        {QStringLiteral("up"), QStyle::SP_ArrowUp},
+        {QStringLiteral("down"), QStyle::SP_ArrowDown},
+        {QStringLiteral("test"), QStyle::SP_DialogApplyButton},
         {QStringLiteral("app"), QStyle::SP_ComputerIcon},
         {QStringLiteral("app-stopped"), QStyle::SP_ComputerIcon},
     };

@@ -14,6 +14,7 @@ class CostControls;
 class Ledger;
 class LedgerQueries;
 class PriceCatalog;
+class ProviderHealth;
 class UsageQueries;
 class EventBus;
 class HttpServer;
@@ -43,6 +44,11 @@ public:
     // before start() to use the keychain (see AdminServices).
     AdminServices* admin() const { return m_admin; }
     const Config& config() const { return m_config; }
+    // Replaces the config used by the next start() (the running one keeps its own copy);
+    // prices stay as they were.
+    void setConfig(Config config);
+    // Provider health as the proxy records it; null while stopped.
+    const ProviderHealth* providerHealth() const;
 
     // Usage: the ledger's queries (usable while stopped), the price list, and the cost
     // controls (null while stopped). setClock() before start() injects time for tests.

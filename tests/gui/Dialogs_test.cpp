@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/KeyStore.h"
+#include "keys/KeyService.h"
 #include "dialogs/CreateKeyDialog.h"
 #include "dialogs/ProviderDialog.h"
 #include "models/AppSettings.h"
@@ -30,6 +31,7 @@ QStringList fieldTexts(const QWidget& w) {
 struct Store {
     QTemporaryDir dir;
     KeyStore store{dir.filePath(QStringLiteral("keys.json"))};
+    KeyService service{store};
     Store() { EXPECT_TRUE(store.load().ok()); }
 };
 
@@ -49,7 +51,7 @@ TEST(CreateKeyDialog, ValidatesTheName) {
 TEST(CreateKeyDialog, ShowsWhatIsWrongNextToTheField) {
     Store s;
     ASSERT_TRUE(s.store.create(QStringLiteral("laptop")).ok());
-    CreateKeyDialog dialog(&s.store, QStringLiteral("http://127.0.0.1:8787/v1"));
+    CreateKeyDialog dialog(&s.service, QStringLiteral("http://127.0.0.1:8787/v1"));
     EXPECT_FALSE(dialog.createButton()->isEnabled());
     EXPECT_TRUE(dialog.nameError()->text().isEmpty()) << "no complaint before typing";
     dialog.nameEdit()->setText(QStringLiteral("bad/name"));
@@ -65,7 +67,7 @@ TEST(CreateKeyDialog, ShowsWhatIsWrongNextToTheField) {
 
 TEST(CreateKeyDialog, ShowsTheSecretOnceThenForgetsIt) {
     Store s;
-    CreateKeyDialog dialog(&s.store, QStringLiteral("http://127.0.0.1:8787/v1"));
+    CreateKeyDialog dialog(&s.service, QStringLiteral("http://127.0.0.1:8787/v1"));
     QString createdId;
     QObject::connect(&dialog, &CreateKeyDialog::keyCreated, &dialog, [&](const QString& id) { createdId = id; });
     dialog.show();
