@@ -48,7 +48,7 @@ void OverviewModel::refreshHealth() {
         if (const ProviderHealth* h = m_gateway->providerHealth())
             health = healthReports(*h, ids, QDateTime::currentMSecsSinceEpoch());
         else
-            for (const QString& id : ids) health.append(HealthReport{id});
+            for (const QString& id : ids) health.append(healthReport(id, {}, 0));  // stopped: unknown
     }
     m_health = health;
     Q_EMIT healthUpdated();

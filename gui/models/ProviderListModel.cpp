@@ -54,7 +54,7 @@ int ProviderListModel::columnCount(const QModelIndex& parent) const { return par
 QVariant ProviderListModel::data(const QModelIndex& index, int role) const {
     const ProviderConfig* p = provider(index.row());
     if (!p) return {};
-    const HealthReport h = m_health.value(p->id, HealthReport{p->id});
+    const HealthReport h = m_health.value(p->id, healthReport(p->id, {}, 0));
     if (index.column() == Health && role == Qt::ForegroundRole && h.down()) return QColor(0xd0, 0x45, 0x3a);
     if (index.column() == Health && role == Qt::ToolTipRole && !h.lastError.isEmpty()) return h.lastError;
     if (role != Qt::DisplayRole) return {};

@@ -29,8 +29,10 @@
 #include "dialogs/CreateKeyDialog.h"
 #include "dialogs/ProviderDialog.h"
 #include "keys/KeyService.h"
+#include "models/GatewayController.h"
 #include "models/KeyListModel.h"
 #include "models/OverviewModel.h"
+#include "models/ProviderListModel.h"
 #include "models/RouteEditor.h"
 #include "models/UsageModel.h"
 #include "pages/KeysPage.h"
@@ -344,6 +346,14 @@ TEST(ProvidersPage, TestConnectionOfTheSelectedProvider) {
 
 TEST(RoutesPage, DragAndButtonsReorderTargetsAndSaveWritesTheOrder) {
     Fixture f;
+    {
+        QFile file(f.configPath());
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(R"({"providers":[{"id":"openai","type":"openai"},
+                                    {"id":"ollama","type":"ollama","base_url":"http://127.0.0.1:11434/v1"}],
+                      "routes":[{"model":"gpt-4o-mini","targets":[{"provider":"openai","model":"gpt-4o-mini"},
+                                                                  {"provider":"ollama","model":"llama3.2"}]}]})");
+    }
     MainWindow window(&f.gateway, &f.usage);
     window.setConfigPath(f.configPath());
     auto* page = static_cast<RoutesPage*>(window.page(MainWindow::Routes));
@@ -363,6 +373,7 @@ TEST(RoutesPage, DragAndButtonsReorderTargetsAndSaveWritesTheOrder) {
 
     page->thresholdSpin()->setValue(5);
     page->saveButton()->click();
+    EXPECT_TRUE(page->statusLabel()->text().startsWith(QStringLiteral("Saved"))) << qPrintable(page->statusLabel()->text());
     ConfigLoad saved = loadConfigFile(f.configPath());
     ASSERT_TRUE(saved.ok()) << qPrintable(saved.errors.first().toString());
     EXPECT_EQ(saved.config.routes[0].targets[0].providerId, QStringLiteral("ollama"));
