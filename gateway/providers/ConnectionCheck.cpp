@@ -86,8 +86,9 @@ private:
         if (status >= 200 && status < 300) {
             r.ok = true;
             r.models = countModels(m_body);
-            r.message = r.models >= 0 ? QStringLiteral("Connected: %1 models available.").arg(r.models)
-                                      : QStringLiteral("Connected.");
+            r.message = r.models < 0    ? QStringLiteral("Connected")
+                        : r.models == 1 ? QStringLiteral("Connected: 1 model available")
+                                        : QStringLiteral("Connected: %1 models available").arg(r.models);
         } else if (auto translator = makeTranslator(m_provider, Endpoint::ChatCompletions)) {
             // The provider's own words, in its error format, without the credential.
             r.message = translator.value()->translateError(status, m_body).message;

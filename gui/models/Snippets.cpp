@@ -28,7 +28,10 @@ QString curl(const QString& baseUrl) {
 QString openAiPython(const QString& baseUrl) {
     return QStringLiteral("import os\n"
                           "from openai import OpenAI\n\n"
-                          "client = OpenAI(base_url=\"%1\", api_key=os.environ[\"AGENTROUTER_API_KEY\"])\n"
+                          "client = OpenAI(\n"
+                          "    base_url=\"%1\",\n"
+                          "    api_key=os.environ[\"AGENTROUTER_API_KEY\"],\n"
+                          ")\n"
                           "reply = client.chat.completions.create(\n"
                           "    model=\"gpt-4o-mini\",\n"
                           "    messages=[{\"role\": \"user\", \"content\": \"Hello\"}],\n"
@@ -39,7 +42,10 @@ QString openAiPython(const QString& baseUrl) {
 
 QString openAiNode(const QString& baseUrl) {
     return QStringLiteral("import OpenAI from \"openai\";\n\n"
-                          "const client = new OpenAI({ baseURL: \"%1\", apiKey: process.env.AGENTROUTER_API_KEY });\n"
+                          "const client = new OpenAI({\n"
+                          "  baseURL: \"%1\",\n"
+                          "  apiKey: process.env.AGENTROUTER_API_KEY,\n"
+                          "});\n"
                           "const reply = await client.chat.completions.create({\n"
                           "  model: \"gpt-4o-mini\",\n"
                           "  messages: [{ role: \"user\", content: \"Hello\" }],\n"

@@ -45,8 +45,8 @@ ProvidersPage::ProvidersPage(ProviderListModel* model, QWidget* parent, Connecti
     const int charW = m_table->fontMetrics().averageCharWidth();
     m_table->setColumnWidth(ProviderListModel::Id, 16 * charW);
     m_table->setColumnWidth(ProviderListModel::Type, 16 * charW);
-    m_table->setColumnWidth(ProviderListModel::BaseUrl, 40 * charW);
-    m_table->setColumnWidth(ProviderListModel::Credential, 26 * charW);
+    m_table->setColumnWidth(ProviderListModel::BaseUrl, 36 * charW);
+    m_table->setColumnWidth(ProviderListModel::Credential, 32 * charW);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_add);

@@ -32,6 +32,7 @@ RoutesPage::RoutesPage(RouteEditor* editor, QWidget* parent) : QWidget(parent), 
     m_routeList = new QListWidget(this);
     m_routeList->setAccessibleName(tr("Public model names"));
     m_routeList->setObjectName(QStringLiteral("routeList"));
+    m_routeList->setSpacing(2);
 
     auto* targetsBox = new QWidget(this);
     m_targetsTitle = new QLabel(targetsBox);
@@ -41,6 +42,7 @@ RoutesPage::RoutesPage(RouteEditor* editor, QWidget* parent) : QWidget(parent), 
     m_targets->setDefaultDropAction(Qt::MoveAction);
     m_targets->setSelectionMode(QAbstractItemView::SingleSelection);
     m_targets->setAlternatingRowColors(true);
+    m_targets->setSpacing(2);
     m_up = new QPushButton(icon(QStringLiteral("up")), tr("Move up"), targetsBox);
     m_up->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
     m_up->setToolTip(tr("Try the selected target earlier (Alt+Up)"));
@@ -84,7 +86,10 @@ RoutesPage::RoutesPage(RouteEditor* editor, QWidget* parent) : QWidget(parent), 
     m_cooldown->setRange(0, 3600);
     m_cooldown->setSuffix(tr(" s"));
     m_cooldown->setAccessibleName(tr("Seconds a down provider is tried last"));
+    for (QSpinBox* spin : {m_rounds, m_threshold, m_cooldown})
+        spin->setMinimumWidth(spin->fontMetrics().averageCharWidth() * 24);
     auto* failoverForm = new QFormLayout(failoverBox);
+    failoverForm->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     failoverForm->addRow(tr("Rounds over all &targets:"), m_rounds);
     failoverForm->addRow(tr("Provider is &down after:"), m_threshold);
     failoverForm->addRow(tr("Then try it &last for:"), m_cooldown);

@@ -243,7 +243,7 @@ TEST(CreateKeyDialog, PolicyFieldsSayWhatIsWrongNextToEachField) {
         if (e->accessibleName().startsWith(QStringLiteral("Environment"))) env = e->toPlainText();
     }
     EXPECT_FALSE(python.contains(secret));
-    EXPECT_TRUE(python.contains(QStringLiteral("api_key=os.environ[\"AGENTROUTER_API_KEY\"]"))) << qPrintable(python);
+    EXPECT_TRUE(python.contains(QStringLiteral("    api_key=os.environ[\"AGENTROUTER_API_KEY\"],\n"))) << qPrintable(python);
     EXPECT_TRUE(python.startsWith(QStringLiteral("import os\nfrom openai import OpenAI\n"))) << "every import is used";
     EXPECT_FALSE(curl.contains(secret));
     EXPECT_TRUE(curl.contains(QStringLiteral("Bearer $AGENTROUTER_API_KEY")));
@@ -318,7 +318,7 @@ TEST(ProviderDialog, TestConnectionMakesARealCallWithProgressAndShowsTheResult) 
     key->setText(QStringLiteral("sk-typed-in-dialog"));
     dialog.testButton()->click();
     ASSERT_TRUE(waitUntil([&] { return !dialog.testStatus()->running(); }, 10000));
-    EXPECT_TRUE(dialog.testStatus()->text().contains(QStringLiteral("Connected: 1 models")))
+    EXPECT_TRUE(dialog.testStatus()->text().contains(QStringLiteral("Connected: 1 model available")))
         << qPrintable(dialog.testStatus()->text());
     EXPECT_TRUE(dialog.testButton()->isEnabled());
     EXPECT_EQ(fake.requestCount(), 2);

@@ -262,8 +262,10 @@ TEST(Screenshots, EveryPageAndDialog) {
         // The providers page after a connection test against a (fake) provider that refuses the key.
         ar::test::FakeUpstream fake;
         fake.setHandler([](const HttpRequest&) {
-            return ar::test::FakeResponse::json(
+            auto r = ar::test::FakeResponse::json(
                 401, R"({"error":{"message":"Incorrect API key provided: sk-proj-****abcd.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}})");
+            r.steps.first().gated = true;  // answers once the "testing" picture is taken
+            return r;
         });
         ProviderConfig p = gateway.config().providers[0];
         p.baseUrl = QUrl(fake.baseUrl());
@@ -272,7 +274,9 @@ TEST(Screenshots, EveryPageAndDialog) {
         auto* providers = static_cast<ProvidersPage*>(window.page(MainWindow::Providers));
         providers->table()->selectRow(0);
         providers->testButton()->click();
+        ASSERT_TRUE(waitUntil([&] { return fake.requestCount() == 1; }));
         save(&window, QStringLiteral("page_providers_testing"));
+        fake.release();
         ASSERT_TRUE(waitUntil([&] { return !providers->testStatus()->running(); }, 10000));
         save(&window, QStringLiteral("page_providers_test_failed"));
         window.providers()->upsert(gateway.config().providers[0]);
@@ -302,8 +306,10 @@ TEST(Screenshots, EveryPageAndDialog) {
     {
         ar::test::FakeUpstream fake;
         fake.setHandler([](const HttpRequest&) {
-            return ar::test::FakeResponse::json(
+            auto r = ar::test::FakeResponse::json(
                 200, R"({"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"},{"id":"gpt-4o","object":"model","created":1715367049,"owned_by":"system"}]})");
+            r.steps.first().gated = true;
+            return r;
         });
         ConnectionChecker checker;
         ProviderDialog dialog({QStringLiteral("openai")}, nullptr, &window, &checker);
@@ -315,7 +321,9 @@ TEST(Screenshots, EveryPageAndDialog) {
         dialog.idEdit()->setText(QStringLiteral("work-proxy"));
         dialog.baseUrlEdit()->setText(fake.baseUrl());
         dialog.testButton()->click();
+        ASSERT_TRUE(waitUntil([&] { return fake.requestCount() == 1; }));
         save(&dialog, QStringLiteral("dialog_provider_testing"));
+        fake.release();
         ASSERT_TRUE(waitUntil([&] { return !dialog.testStatus()->running(); }, 10000));
         save(&dialog, QStringLiteral("dialog_provider_test_ok"));
     }
