@@ -45,8 +45,9 @@ ProvidersPage::ProvidersPage(ProviderListModel* model, QWidget* parent, Connecti
     const int charW = m_table->fontMetrics().averageCharWidth();
     m_table->setColumnWidth(ProviderListModel::Id, 16 * charW);
     m_table->setColumnWidth(ProviderListModel::Type, 16 * charW);
-    m_table->setColumnWidth(ProviderListModel::BaseUrl, 36 * charW);
-    m_table->setColumnWidth(ProviderListModel::Credential, 32 * charW);
+    m_table->setColumnWidth(ProviderListModel::BaseUrl, 34 * charW);
+    m_table->setColumnWidth(ProviderListModel::Credential,
+                          m_table->fontMetrics().horizontalAdvance(QStringLiteral("$ANTHROPIC_API_KEY (not set)")) + 16);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_add);
