@@ -263,6 +263,7 @@ void MainWindow::saveProvider(const ProviderConfig& edited, const QString& apiKe
 void MainWindow::deleteProvider(const QString& providerId) {
     if (Status s = ConfigEditor(m_configPath).removeProvider(providerId); !s) {
         addWarnings({tr("Provider \"%1\" was not removed from the config: %2").arg(providerId, s.error().message)});
+        m_providers->setProviders(m_gateway->config().providers);  // it is still there
         return;
     }
     updateGatewayConfig([&providerId](Config& c) {

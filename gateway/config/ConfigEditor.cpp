@@ -16,7 +16,8 @@ namespace ar {
 namespace {
 
 ApiError fileError(const QString& message) {
-    return ApiError{500, message, QStringLiteral("config_error"), {}, QStringLiteral("config_error")};
+    return ApiError{
+        500, message, QStringLiteral("config_error"), {}, QStringLiteral("config_error")};
 }
 
 }  // namespace
@@ -59,11 +60,15 @@ Status ConfigEditor::saveProvider(const ProviderConfig& p, bool inKeychain) {
         entry.insert(QStringLiteral("id"), p.id);
         entry.insert(QStringLiteral("type"), p.type);
         entry.insert(QStringLiteral("base_url"), p.baseUrl.toString());
-        if (p.apiKeyEnv.isEmpty()) entry.remove(QStringLiteral("api_key_env"));
-        else entry.insert(QStringLiteral("api_key_env"), p.apiKeyEnv);
+        if (p.apiKeyEnv.isEmpty())
+            entry.remove(QStringLiteral("api_key_env"));
+        else
+            entry.insert(QStringLiteral("api_key_env"), p.apiKeyEnv);
         if (inKeychain) entry.insert(QStringLiteral("credential"), QStringLiteral("keychain"));
-        if (at >= 0) providers[at] = entry;
-        else providers.append(entry);
+        if (at >= 0)
+            providers[at] = entry;
+        else
+            providers.append(entry);
         root.insert(QStringLiteral("providers"), providers);
     });
 }
@@ -72,7 +77,8 @@ Status ConfigEditor::removeProvider(const QString& id) {
     return edit([&](QJsonObject& root) {
         QJsonArray providers = root.value(QStringLiteral("providers")).toArray();
         for (qsizetype i = providers.size() - 1; i >= 0; --i)
-            if (providers[i].toObject().value(QStringLiteral("id")).toString() == id) providers.removeAt(i);
+            if (providers[i].toObject().value(QStringLiteral("id")).toString() == id)
+                providers.removeAt(i);
         root.insert(QStringLiteral("providers"), providers);
         // Targets on the removed provider would make the config invalid: drop them, and routes
         // left without targets.
@@ -81,7 +87,8 @@ Status ConfigEditor::removeProvider(const QString& id) {
             QJsonObject route = rv.toObject();
             QJsonArray targets;
             for (const QJsonValue& t : route.value(QStringLiteral("targets")).toArray())
-                if (t.toObject().value(QStringLiteral("provider")).toString() != id) targets.append(t);
+                if (t.toObject().value(QStringLiteral("provider")).toString() != id)
+                    targets.append(t);
             if (targets.isEmpty()) continue;
             route.insert(QStringLiteral("targets"), targets);
             routes.append(route);
@@ -101,7 +108,8 @@ Status ConfigEditor::saveRouting(const QList<Route>& routes, const FailoverSetti
                 if (t.weight > 0) o.insert(QStringLiteral("weight"), t.weight);
                 targets.append(o);
             }
-            out.append(QJsonObject{{QStringLiteral("model"), r.model}, {QStringLiteral("targets"), targets}});
+            out.append(QJsonObject{{QStringLiteral("model"), r.model},
+                                   {QStringLiteral("targets"), targets}});
         }
         root.insert(QStringLiteral("routes"), out);
         QJsonObject routing = root.value(QStringLiteral("routing")).toObject();

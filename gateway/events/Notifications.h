@@ -30,7 +30,7 @@ public:
     QList<Notification> onHealth(const QList<HealthReport>& health);
 
 private:
-    QSet<QString> m_fired;       // "<key id>|<threshold>|<period start>"
+    QSet<QString> m_fired;        // "<key id>|<threshold>|<period start>"
     QHash<QString, bool> m_down;  // provider -> last seen down
 };
 

@@ -16,10 +16,11 @@ Result<UpstreamRequest> connectionCheckRequest(const ProviderConfig& provider) {
     auto translator = makeTranslator(provider, Endpoint::ChatCompletions);
     if (!translator) return translator.error();
     // A minimal chat request only to learn the URL scheme and auth headers this provider uses.
-    const QJsonObject probe{{QStringLiteral("model"), QStringLiteral("probe")},
-                            {QStringLiteral("messages"),
-                             QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                    {QStringLiteral("content"), QStringLiteral("ping")}}}}};
+    const QJsonObject probe{
+        {QStringLiteral("model"), QStringLiteral("probe")},
+        {QStringLiteral("messages"),
+         QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                {QStringLiteral("content"), QStringLiteral("ping")}}}}};
     auto built = translator.value()->buildRequest(probe, QStringLiteral("probe"));
     if (!built) return built.error();
     UpstreamRequest out = built.value();
@@ -27,15 +28,17 @@ Result<UpstreamRequest> connectionCheckRequest(const ProviderConfig& provider) {
     out.body.clear();
     out.stream = false;
     for (qsizetype i = out.headers.size() - 1; i >= 0; --i)
-        if (out.headers[i].first.compare("content-type", Qt::CaseInsensitive) == 0) out.headers.removeAt(i);
+        if (out.headers[i].first.compare("content-type", Qt::CaseInsensitive) == 0)
+            out.headers.removeAt(i);
     QUrl url = provider.baseUrl;
     QString path = url.path();
     while (path.endsWith(QLatin1Char('/'))) path.chop(1);
     if (provider.type == QLatin1String("azure")) {
         url.setPath(path + QStringLiteral("/openai/models"));
         QUrlQuery q;
-        q.addQueryItem(QStringLiteral("api-version"),
-                       provider.apiVersion.isEmpty() ? QStringLiteral("2024-10-21") : provider.apiVersion);
+        q.addQueryItem(QStringLiteral("api-version"), provider.apiVersion.isEmpty()
+                                                          ? QStringLiteral("2024-10-21")
+                                                          : provider.apiVersion);
         url.setQuery(q);
     } else {
         url.setPath(path + QStringLiteral("/models"));
@@ -50,14 +53,16 @@ namespace {
 int countModels(const QByteArray& body) {
     const QJsonObject o = QJsonDocument::fromJson(body).object();
     for (const char* field : {"data", "models"})  // OpenAI and Anthropic: data; Gemini: models
-        if (o.value(QLatin1String(field)).isArray()) return int(o.value(QLatin1String(field)).toArray().size());
+        if (o.value(QLatin1String(field)).isArray())
+            return int(o.value(QLatin1String(field)).toArray().size());
     return -1;
 }
 
 // One check in the checker's thread: sends, collects, reports, deletes itself.
 class CheckRun : public QObject {
 public:
-    CheckRun(UpstreamPool* pool, const ProviderConfig& provider, ConnectionChecker::Callback done, QObject* parent)
+    CheckRun(UpstreamPool* pool, const ProviderConfig& provider, ConnectionChecker::Callback done,
+             QObject* parent)
         : QObject(parent), m_provider(provider), m_done(std::move(done)) {
         m_clock.start();
         auto request = connectionCheckRequest(provider);
@@ -73,7 +78,8 @@ public:
         connect(call, &UpstreamCall::failed, this, [this](const UpstreamFailure& f) {
             report({false, 0, m_clock.elapsed(), -1,
                     f.kind == UpstreamFailure::Kind::Timeout
-                        ? QStringLiteral("No answer within %1 s.").arg(ConnectionChecker::kTimeoutMs / 1000)
+                        ? QStringLiteral("No answer within %1 s.")
+                              .arg(ConnectionChecker::kTimeoutMs / 1000)
                         : f.message});
         });
     }
@@ -86,9 +92,10 @@ private:
         if (status >= 200 && status < 300) {
             r.ok = true;
             r.models = countModels(m_body);
-            r.message = r.models < 0    ? QStringLiteral("Connected")
-                        : r.models == 1 ? QStringLiteral("Connected: 1 model available")
-                                        : QStringLiteral("Connected: %1 models available").arg(r.models);
+            r.message = r.models < 0 ? QStringLiteral("Connected")
+                        : r.models == 1
+                            ? QStringLiteral("Connected: 1 model available")
+                            : QStringLiteral("Connected: %1 models available").arg(r.models);
         } else if (auto translator = makeTranslator(m_provider, Endpoint::ChatCompletions)) {
             // The provider's own words, in its error format, without the credential.
             r.message = translator.value()->translateError(status, m_body).message;
@@ -133,7 +140,11 @@ void ConnectionChecker::check(const ProviderConfig& provider, QObject* context, 
     ConnectionChecker* self = this;
     Callback relay = [self, guard, done](ConnectionCheckResult r) {
         QMetaObject::invokeMethod(
-            self, [guard, done, r] { if (guard) done(r); }, Qt::QueuedConnection);
+            self,
+            [guard, done, r] {
+                if (guard) done(r);
+            },
+            Qt::QueuedConnection);
     };
     QObject* worker = m_worker;
     QMetaObject::invokeMethod(

@@ -12,10 +12,10 @@ namespace ar {
 
 struct ConnectionCheckResult {
     bool ok = false;
-    int status = 0;          // HTTP status; 0 when nothing answered
-    qint64 latencyMs = -1;   // until the whole answer arrived
-    int models = -1;         // models the provider listed, when it says
-    QString message;         // for the user: what worked, or the provider's own error
+    int status = 0;         // HTTP status; 0 when nothing answered
+    qint64 latencyMs = -1;  // until the whole answer arrived
+    int models = -1;        // models the provider listed, when it says
+    QString message;        // for the user: what worked, or the provider's own error
 };
 
 // The request "Test connection" sends: the provider's model list (GET <base>/models; Azure:

@@ -11,13 +11,15 @@ HealthReport healthReport(const QString& provider, const ProviderHealth::State& 
     if (s.downUntilMs > nowMs)
         r.status = HealthStatus::CoolingDown;
     else if (s.downUntilMs > 0)
-        r.status = HealthStatus::Unhealthy;  // marked down and no success since (a success clears it)
+        r.status =
+            HealthStatus::Unhealthy;  // marked down and no success since (a success clears it)
     else if (s.successes > 0 || s.failures > 0)
         r.status = HealthStatus::Healthy;
     return r;
 }
 
-QList<HealthReport> healthReports(const ProviderHealth& health, const QStringList& providers, qint64 nowMs) {
+QList<HealthReport> healthReports(const ProviderHealth& health, const QStringList& providers,
+                                  qint64 nowMs) {
     QList<HealthReport> out;
     for (const QString& id : providers) out.append(healthReport(id, health.state(id), nowMs));
     return out;
@@ -25,10 +27,14 @@ QList<HealthReport> healthReports(const ProviderHealth& health, const QStringLis
 
 QString healthStatusText(HealthStatus status) {
     switch (status) {
-    case HealthStatus::Healthy: return QStringLiteral("healthy");
-    case HealthStatus::CoolingDown: return QStringLiteral("cooling down");
-    case HealthStatus::Unhealthy: return QStringLiteral("unhealthy");
-    case HealthStatus::Unknown: break;
+        case HealthStatus::Healthy:
+            return QStringLiteral("healthy");
+        case HealthStatus::CoolingDown:
+            return QStringLiteral("cooling down");
+        case HealthStatus::Unhealthy:
+            return QStringLiteral("unhealthy");
+        case HealthStatus::Unknown:
+            break;
     }
     return QStringLiteral("no requests yet");
 }

@@ -23,12 +23,16 @@ struct HealthReport {
     qint64 downUntilMs = 0;
     QString lastError;
 
-    bool down() const { return status == HealthStatus::CoolingDown || status == HealthStatus::Unhealthy; }
+    bool down() const {
+        return status == HealthStatus::CoolingDown || status == HealthStatus::Unhealthy;
+    }
 };
 
-HealthReport healthReport(const QString& provider, const ProviderHealth::State& state, qint64 nowMs);
+HealthReport healthReport(const QString& provider, const ProviderHealth::State& state,
+                          qint64 nowMs);
 // One report per provider id, in the given order.
-QList<HealthReport> healthReports(const ProviderHealth& health, const QStringList& providers, qint64 nowMs);
+QList<HealthReport> healthReports(const ProviderHealth& health, const QStringList& providers,
+                                  qint64 nowMs);
 QString healthStatusText(HealthStatus status);  // "healthy", "cooling down", ...
 
 }  // namespace ar

@@ -2,7 +2,8 @@
 
 namespace ar {
 
-QList<KeyBudgetStatus> keyBudgetStatuses(const QList<KeyRecord>& keys, UsageQueries& usage, const QDateTime& nowUtc) {
+QList<KeyBudgetStatus> keyBudgetStatuses(const QList<KeyRecord>& keys, UsageQueries& usage,
+                                         const QDateTime& nowUtc) {
     QList<KeyBudgetStatus> out;
     for (const KeyRecord& k : keys) {
         if (k.revoked) continue;

@@ -16,15 +16,18 @@ struct KeyBudgetStatus {
     BudgetPeriod period = BudgetPeriod::Month;
     qint64 budgetMicros = -1;  // -1: no budget
     qint64 spendMicros = 0;
-    QDateTime periodStart;     // UTC
-    QDateTime resetsAt;        // invalid for "total"
+    QDateTime periodStart;  // UTC
+    QDateTime resetsAt;     // invalid for "total"
 
     bool hasBudget() const { return budgetMicros > 0; }
-    double fraction() const { return hasBudget() ? double(spendMicros) / double(budgetMicros) : 0.0; }
+    double fraction() const {
+        return hasBudget() ? double(spendMicros) / double(budgetMicros) : 0.0;
+    }
 };
 
 // Spend against budget of every active key, from the ledger. Touches the database: call it
 // off the GUI thread.
-QList<KeyBudgetStatus> keyBudgetStatuses(const QList<KeyRecord>& keys, UsageQueries& usage, const QDateTime& nowUtc);
+QList<KeyBudgetStatus> keyBudgetStatuses(const QList<KeyRecord>& keys, UsageQueries& usage,
+                                         const QDateTime& nowUtc);
 
 }  // namespace ar

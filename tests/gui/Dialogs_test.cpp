@@ -13,6 +13,7 @@
 #include "dialogs/ProviderDialog.h"
 #include "models/AppSettings.h"
 #include "pages/SettingsPage.h"
+#include "secrets/ProviderCredentials.h"
 #include "config/Config.h"
 
 using namespace ar;
@@ -158,4 +159,28 @@ TEST(SettingsPage, ValidatesBindAndSaves) {
     EXPECT_EQ(config.server.bind, QStringLiteral("0.0.0.0"));
     EXPECT_EQ(config.server.port, 8787);
     QSettings().clear();  // later tests start from defaults
+}
+
+TEST(ProviderDialog, ConnectionTestUsesTheTypedKeyElseTheCurrentCredential) {
+    ProviderConfig form;
+    form.id = QStringLiteral("openai");
+    form.type = QStringLiteral("openai");
+    form.apiKeyEnv = QStringLiteral("AR_GUI_TEST_UNSET_VARIABLE");
+    EXPECT_EQ(ProviderDialog::forConnectionTest(form, QStringLiteral("sk-typed"), nullptr).apiKey,
+              QStringLiteral("sk-typed"));
+
+    qputenv("AR_GUI_TEST_KEY_VARIABLE", "sk-from-env");
+    form.apiKeyEnv = QStringLiteral("AR_GUI_TEST_KEY_VARIABLE");
+    EXPECT_EQ(ProviderDialog::forConnectionTest(form, QString(), nullptr).apiKey, QStringLiteral("sk-from-env"));
+
+    // Editing without typing a key: the provider's live (keychain) credential is used.
+    ProviderConfig editing = form;
+    auto live = std::make_shared<ProviderCredentials>();
+    live->set(QStringLiteral("openai"), QStringLiteral("sk-from-keychain"));
+    editing.liveCredentials = live;
+    editing.credential = QStringLiteral("keychain");
+    const ProviderConfig tested = ProviderDialog::forConnectionTest(form, QString(), &editing);
+    ASSERT_TRUE(tested.liveCredentials);
+    EXPECT_EQ(tested.liveCredentials->resolve(tested).apiKey, QStringLiteral("sk-from-keychain"));
+    qunsetenv("AR_GUI_TEST_KEY_VARIABLE");
 }

@@ -1,11 +1,12 @@
 #include "config/ConfigEditor.h"
 
+#include <gtest/gtest.h>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
-#include <gtest/gtest.h>
 
 #include "config/Config.h"
 
@@ -58,7 +59,8 @@ TEST(ConfigEditor, RefusesARouteToAnUnknownProviderAndLeavesTheFileAlone) {
     QTemporaryDir dir;
     const QString path = dir.filePath("config.json");
     write(path, kConfig);
-    const Status s = ConfigEditor(path).saveRouting({Route{"x", {RouteTarget{"nope", "m", 0}}}}, {});
+    const Status s =
+        ConfigEditor(path).saveRouting({Route{"x", {RouteTarget{"nope", "m", 0}}}}, {});
     ASSERT_FALSE(s.ok());
     EXPECT_TRUE(s.error().message.contains("nope")) << qPrintable(s.error().message);
     EXPECT_EQ(readJson(path), QJsonDocument::fromJson(kConfig).object());

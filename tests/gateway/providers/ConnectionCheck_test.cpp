@@ -2,10 +2,11 @@
 // auth headers the provider's own translator builds, against fakes speaking each wire format.
 #include "providers/ConnectionCheck.h"
 
+#include <gtest/gtest.h>
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QTcpServer>
-#include <gtest/gtest.h>
 #include <optional>
 
 #include "support/FakeUpstream.h"
@@ -29,16 +30,19 @@ std::optional<ConnectionCheckResult> runCheck(ConnectionChecker& checker, const 
     std::optional<ConnectionCheckResult> out;
     checker.check(p, &context, [&](ConnectionCheckResult r) { out = r; });
     QDeadlineTimer deadline(10'000);
-    while (!out && !deadline.hasExpired()) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    while (!out && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     return out;
 }
 
 TEST(ConnectionCheck, OpenAiCompatibleListsModelsWithTheBearerKey) {
     FakeUpstream fake;
     fake.setHandler([](const HttpRequest&) {
-        return FakeResponse::json(200, R"({"object":"list","data":[)"
-                                       R"({"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"},)"
-                                       R"({"id":"gpt-4o","object":"model","created":1715367049,"owned_by":"system"}]})");
+        return FakeResponse::json(
+            200,
+            R"({"object":"list","data":[)"
+            R"({"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"},)"
+            R"({"id":"gpt-4o","object":"model","created":1715367049,"owned_by":"system"}]})");
     });
     ConnectionChecker checker;
     const auto r = runCheck(checker, provider("openai", fake.baseUrl(), "sk-test-123"));
@@ -58,7 +62,8 @@ TEST(ConnectionCheck, OpenAiCompatibleListsModelsWithTheBearerKey) {
 TEST(ConnectionCheck, AProviderErrorComesBackInItsOwnWordsWithoutTheKey) {
     FakeUpstream fake;
     fake.setHandler([](const HttpRequest&) {
-        return FakeResponse::json(401, testData(QStringLiteral("openai/error_401_invalid_api_key.json")));
+        return FakeResponse::json(
+            401, testData(QStringLiteral("openai/error_401_invalid_api_key.json")));
     });
     ConnectionChecker checker;
     const auto r = runCheck(checker, provider("openai", fake.baseUrl(), "sk-wrong"));
@@ -72,8 +77,12 @@ TEST(ConnectionCheck, AnthropicUsesItsHeadersAndErrorFormat) {
     FakeUpstream fake;
     fake.setHandler([](const HttpRequest& req) {
         if (req.header("x-api-key") != "sk-ant-good")
-            return FakeResponse::json(401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},"request_id":"req_011CTest"})");
-        return FakeResponse::json(200, R"({"data":[{"type":"model","id":"claude-sonnet-4-5-20250929","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false,"first_id":"claude-sonnet-4-5-20250929","last_id":"claude-sonnet-4-5-20250929"})");
+            return FakeResponse::json(
+                401,
+                R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},"request_id":"req_011CTest"})");
+        return FakeResponse::json(
+            200,
+            R"({"data":[{"type":"model","id":"claude-sonnet-4-5-20250929","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false,"first_id":"claude-sonnet-4-5-20250929","last_id":"claude-sonnet-4-5-20250929"})");
     });
     ConnectionChecker checker;
     auto r = runCheck(checker, provider("anthropic", fake.baseUrl(), "sk-ant-good"));
@@ -95,7 +104,9 @@ TEST(ConnectionCheck, AnthropicUsesItsHeadersAndErrorFormat) {
 TEST(ConnectionCheck, GeminiSendsTheGoogleKeyHeader) {
     FakeUpstream fake;
     fake.setHandler([](const HttpRequest&) {
-        return FakeResponse::json(200, R"({"models":[{"name":"models/gemini-2.5-flash","version":"001","displayName":"Gemini 2.5 Flash"},{"name":"models/gemini-2.5-pro","version":"2.5","displayName":"Gemini 2.5 Pro"}],"nextPageToken":"Ch1tb2RlbHMv"})");
+        return FakeResponse::json(
+            200,
+            R"({"models":[{"name":"models/gemini-2.5-flash","version":"001","displayName":"Gemini 2.5 Flash"},{"name":"models/gemini-2.5-pro","version":"2.5","displayName":"Gemini 2.5 Pro"}],"nextPageToken":"Ch1tb2RlbHMv"})");
     });
     ConnectionChecker checker;
     const auto r = runCheck(checker, provider("gemini", fake.baseUrl() + "beta", "AIza-test"));
@@ -113,7 +124,8 @@ TEST(ConnectionCheck, NothingListeningIsAClearFailure) {
     const quint16 port = probe.serverPort();
     probe.close();  // the port is now (very likely) closed
     ConnectionChecker checker;
-    const auto r = runCheck(checker, provider("openai", QStringLiteral("http://127.0.0.1:%1/v1").arg(port), "k"));
+    const auto r = runCheck(
+        checker, provider("openai", QStringLiteral("http://127.0.0.1:%1/v1").arg(port), "k"));
     ASSERT_TRUE(r.has_value());
     EXPECT_FALSE(r->ok);
     EXPECT_EQ(r->status, 0);

@@ -1,7 +1,8 @@
 #include "usage/KeyBudgets.h"
 
-#include <QJsonArray>
 #include <gtest/gtest.h>
+
+#include <QJsonArray>
 
 namespace ar {
 namespace {
@@ -16,7 +17,10 @@ public:
     };
     QList<Spend> spends;
 
-    QList<UsageBucket> buckets(const QDateTime&, const QDateTime&, UsageGranularity, UsageGroupBy) override { return {}; }
+    QList<UsageBucket> buckets(const QDateTime&, const QDateTime&, UsageGranularity,
+                               UsageGroupBy) override {
+        return {};
+    }
     UsageBucket totals(const QDateTime& from, const QDateTime& to, const QString& keyId) override {
         UsageBucket b;
         for (const Spend& s : spends)
@@ -26,7 +30,9 @@ public:
             }
         return b;
     }
-    QList<UsageBucket> top(const QDateTime&, const QDateTime&, UsageGroupBy, int) override { return {}; }
+    QList<UsageBucket> top(const QDateTime&, const QDateTime&, UsageGroupBy, int) override {
+        return {};
+    }
     QList<LedgerRow> requests(int, qint64) override { return {}; }
     QByteArray exportCsv(const QDateTime&, const QDateTime&) override { return {}; }
     QByteArray exportJson(const QDateTime&, const QDateTime&) override { return {}; }
@@ -42,12 +48,16 @@ KeyRecord key(const char* id, const QJsonObject& policy, bool revoked = false) {
 }
 
 TEST(KeyBudgets, SpendInTheKeysOwnPeriodAgainstItsBudget) {
-    const QDateTime now = QDateTime::fromString("2026-03-18T15:00:00Z", Qt::ISODate);  // a Wednesday
+    const QDateTime now =
+        QDateTime::fromString("2026-03-18T15:00:00Z", Qt::ISODate);  // a Wednesday
     SpendQueries q;
     q.spends = {{"daily", QDateTime::fromString("2026-03-18T09:00:00Z", Qt::ISODate), 3'000'000},
-                {"daily", QDateTime::fromString("2026-03-17T23:59:00Z", Qt::ISODate), 9'000'000},  // yesterday
-                {"weekly", QDateTime::fromString("2026-03-16T00:00:00Z", Qt::ISODate), 1'000'000},  // Monday
-                {"weekly", QDateTime::fromString("2026-03-15T12:00:00Z", Qt::ISODate), 5'000'000},  // last week
+                {"daily", QDateTime::fromString("2026-03-17T23:59:00Z", Qt::ISODate),
+                 9'000'000},  // yesterday
+                {"weekly", QDateTime::fromString("2026-03-16T00:00:00Z", Qt::ISODate),
+                 1'000'000},  // Monday
+                {"weekly", QDateTime::fromString("2026-03-15T12:00:00Z", Qt::ISODate),
+                 5'000'000},  // last week
                 {"free", QDateTime::fromString("2026-03-02T00:00:00Z", Qt::ISODate), 250'000},
                 {"gone", QDateTime::fromString("2026-03-18T10:00:00Z", Qt::ISODate), 1}};
     const QList<KeyRecord> keys{
@@ -71,7 +81,8 @@ TEST(KeyBudgets, SpendInTheKeysOwnPeriodAgainstItsBudget) {
 
     EXPECT_FALSE(s[2].hasBudget());
     EXPECT_EQ(s[2].period, BudgetPeriod::Month);
-    EXPECT_EQ(s[2].spendMicros, 250'000) << "a key without a budget still shows its spend this month";
+    EXPECT_EQ(s[2].spendMicros, 250'000)
+        << "a key without a budget still shows its spend this month";
     EXPECT_EQ(s[2].fraction(), 0.0);
 }
 
