@@ -52,7 +52,8 @@ QString shotDir() {
 }
 
 void save(QWidget* w, const QString& name) {
-    QApplication::processEvents();
+    // Layout requests travel up one level per event-loop pass: let nested layouts settle.
+    for (int i = 0; i < 5; ++i) QApplication::processEvents();
     const QPixmap pixmap = w->grab();
     ASSERT_FALSE(pixmap.isNull()) << qPrintable(name);
     const QString path = shotDir() + QLatin1Char('/') + name + QStringLiteral(".png");
