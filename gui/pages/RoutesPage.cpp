@@ -118,10 +118,12 @@ RoutesPage::RoutesPage(RouteEditor* editor, QWidget* parent) : QWidget(parent), 
     connect(m_routeList, &QListWidget::currentRowChanged, this, &RoutesPage::rebuildTargets);
     connect(m_targets, &QListWidget::currentRowChanged, this, &RoutesPage::updateButtons);
     // A drop moves the list's rows; the new order goes to the editor once the drop is over.
-    // (Qt moves the rows; older versions re-lay them out instead.)
+    // Depending on the Qt version a drop moves the rows, re-lays them out, or inserts a copy and
+    // removes the original; each item carries its original index, so any of them can be read back.
     auto syncLater = [this] { QMetaObject::invokeMethod(this, &RoutesPage::syncDroppedOrder, Qt::QueuedConnection); };
     connect(m_targets->model(), &QAbstractItemModel::rowsMoved, this, syncLater);
     connect(m_targets->model(), &QAbstractItemModel::layoutChanged, this, syncLater);
+    connect(m_targets->model(), &QAbstractItemModel::rowsRemoved, this, syncLater);
     connect(m_up, &QPushButton::clicked, this, [this] { moveSelected(-1); });
     connect(m_down, &QPushButton::clicked, this, [this] { moveSelected(+1); });
     for (QSpinBox* spin : {m_rounds, m_threshold, m_cooldown})

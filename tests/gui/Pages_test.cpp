@@ -394,6 +394,26 @@ TEST(RoutesPage, DragAndButtonsReorderTargetsAndSaveWritesTheOrder) {
     EXPECT_EQ(saved.config.routes[0].targets[0].providerId, QStringLiteral("openai"));
 }
 
+TEST(RoutesPage, ADropThatCopiesThenRemovesAlsoReorders) {
+    Fixture f;
+    RouteEditor editor;
+    editor.load(f.gateway.config().routes, {});
+    RoutesPage page(&editor);
+    page.show();
+    // The generic item-view drop: the dragged row's data is inserted at the target, then the
+    // original row is removed.
+    QAbstractItemModel* model = page.targetList()->model();
+    const QMap<int, QVariant> dragged = model->itemData(model->index(1, 0));
+    ASSERT_TRUE(model->insertRow(0));
+    ASSERT_TRUE(model->setItemData(model->index(0, 0), dragged));
+    ASSERT_TRUE(model->removeRow(2));
+    ASSERT_TRUE(waitUntil([&] { return editor.modified(); }));
+    ASSERT_EQ(editor.routes()[0].targets.size(), 2);
+    EXPECT_EQ(editor.routes()[0].targets[0].providerId, QStringLiteral("ollama"));
+    EXPECT_EQ(editor.routes()[0].targets[0].upstreamModel, QStringLiteral("llama3.2"));
+    EXPECT_EQ(editor.routes()[0].targets[1].providerId, QStringLiteral("openai"));
+}
+
 TEST(UsagePage, CustomRangeQueriesTheChosenDays) {
     FakeUsageQueries fake;
     UsageModel model(&fake);
