@@ -66,7 +66,7 @@ int runGui(int argc, char** argv) {
     // Once the event loop runs (the window paints first): read the keychain-held credentials and
     // the admin token (asynchronous, each call bounded by the keychain timeout), then start, the
     // way `serve` does. Problems go to the window's banner in plain words, and to stderr.
-    QTimer::singleShot(0, window.controller(), [&window, &gateway, configErrors, configPath] {
+    QTimer::singleShot(0, window.controller(), [&window, configErrors, configPath] {
         if (!configErrors.isEmpty()) {
             QStringList warnings;
             for (const QString& e : configErrors) {
@@ -75,10 +75,9 @@ int runGui(int argc, char** argv) {
             }
             window.addWarnings(warnings);
         }
-        gateway.admin()->loadSecrets(gateway.config(), [&window](QStringList warnings) {
+        window.controller()->loadSecretsThenStart([&window](QStringList warnings) {
             for (const QString& w : warnings) std::fprintf(stderr, "%s\n", qPrintable(w));
             window.addWarnings(warnings);
-            window.controller()->start();
         });
     });
     const int rc = QApplication::exec();

@@ -42,6 +42,8 @@
 #include "pages/UsagePage.h"
 #include "providers/ConnectionCheck.h"
 #include "secrets/KeychainSecretStore.h"
+#include "secrets/MemorySecretStore.h"
+#include "secrets/ProviderCredentials.h"
 #include "secrets/SecretEntries.h"
 #include "support/FakeUpstream.h"
 #include "support/GuiTestSupport.h"
@@ -521,4 +523,43 @@ TEST(MainWindow, RemembersColumnWidthsAndThePage) {
     auto* table = again.page(MainWindow::Keys)->findChild<QTableView*>();
     EXPECT_EQ(table->columnWidth(0), 211);
     QSettings().clear();
+}
+
+TEST(MainWindow, KeychainProblemsReachTheBannerAndTheGatewayStillStarts) {
+    Config c = twoProviderConfig();
+    c.providers[0].credential = QStringLiteral("keychain");
+    Fixture f(c);
+    MemorySecretStore store;
+    store.setFailure(ApiError{503, QStringLiteral("The keychain is locked."), QStringLiteral("keychain_error"), {},
+                              secreterror::kUnavailable});
+    f.gateway.admin()->setSecretStore(&store);
+    MainWindow window(&f.gateway, &f.usage);
+    window.show();
+    window.controller()->loadSecretsThenStart([&](QStringList w) { window.addWarnings(w); });
+    ASSERT_TRUE(waitUntil([&] { return window.controller()->running(); }));
+    EXPECT_TRUE(window.banner()->isVisible());
+    const QString text = window.warnings().join(QLatin1Char('\n'));
+    EXPECT_TRUE(text.contains(QStringLiteral("Provider 'openai'"))) << qPrintable(text);
+    EXPECT_TRUE(text.contains(QStringLiteral("The keychain is locked."))) << qPrintable(text);
+    EXPECT_TRUE(text.contains(QStringLiteral("admin API is off"))) << qPrintable(text);
+    window.controller()->stop();
+}
+
+TEST(MainWindow, SecretsFromTheKeychainAreLiveBeforeTheFirstRequest) {
+    Config c = twoProviderConfig();
+    c.providers[0].credential = QStringLiteral("keychain");
+    Fixture f(c);
+    MemorySecretStore store;
+    f.gateway.admin()->setSecretStore(&store);
+    bool written = false;
+    store.write(secretentry::provider(QStringLiteral("openai")), "sk-kept-in-keychain", &store, [&](Status) { written = true; });
+    ASSERT_TRUE(waitUntil([&] { return written; }));
+    MainWindow window(&f.gateway, &f.usage);
+    QStringList warnings{QStringLiteral("none yet")};
+    window.controller()->loadSecretsThenStart([&](QStringList w) { warnings = w; });
+    ASSERT_TRUE(waitUntil([&] { return window.controller()->running(); }));
+    EXPECT_EQ(warnings, QStringList{QStringLiteral("none yet")}) << "no problem, no warning";
+    EXPECT_EQ(f.gateway.admin()->credentials()->resolve(f.gateway.config().providers[0]).apiKey,
+              QStringLiteral("sk-kept-in-keychain"));
+    window.controller()->stop();
 }
