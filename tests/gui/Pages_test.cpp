@@ -145,9 +145,11 @@ TEST(MainWindow, TrayNotifiesAtEightyAndHundredPercentOnceAndWhenAProviderGoesDo
     auto key = f.keys().create(QStringLiteral("laptop"), {{"budget_usd", 10.0}, {"budget_period", "month"}});
     ASSERT_TRUE(key.ok());
     const QString id = key->record.id;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = kNow;
     f.usage.spends = {{id, now.addSecs(-5), 8'500'000}};
     MainWindow window(&f.gateway, &f.usage);
+    ASSERT_TRUE(waitUntil([&] { return !window.overview()->loading(); }));  // the first look, at startup
+    window.overview()->setClock([] { return kNow; });
     bool down = false;
     window.overview()->setHealthSource([&] {
         return QList<HealthReport>{{QStringLiteral("openai"), down ? HealthStatus::CoolingDown : HealthStatus::Healthy,
