@@ -222,75 +222,100 @@ void OverviewPage::refreshUsage() {
                               : QString());
     }
 
-    clearGrid(m_budgetGrid);
+    // Rows are rebuilt only when the keys change; values are updated in place (no flicker, focus
+    // and tooltips stay).
     const QList<KeyBudgetStatus>& budgets = m_model->budgets();
-    if (budgets.isEmpty()) {
-        auto* none = new QLabel(m_model->hasLedger() ? tr("No active keys yet.") : tr("Usage ledger is off."), m_budgets);
-        none->setForegroundRole(QPalette::PlaceholderText);
-        m_budgetGrid->addWidget(none, 0, 0, 1, 3);
-    }
-    int row = 0;
-    for (const KeyBudgetStatus& b : budgets) {
-        auto* name = new QLabel(b.keyName, m_budgets);
-        name->setObjectName(QStringLiteral("budgetName:") + b.keyId);
-        auto* caption = new QLabel(m_budgets);
-        caption->setObjectName(QStringLiteral("budgetCaption:") + b.keyId);
-        m_budgetGrid->addWidget(name, row, 0);
-        if (b.hasBudget()) {
-            auto* bar = new QProgressBar(m_budgets);
-            bar->setObjectName(QStringLiteral("budgetBar:") + b.keyId);
-            bar->setAccessibleName(tr("Budget used by %1").arg(b.keyName));
-            bar->setRange(0, 1000);
-            bar->setValue(int(qBound(0.0, b.fraction(), 1.0) * 1000));
-            bar->setTextVisible(false);
-            bar->setMaximumHeight(name->sizeHint().height());
-            if (b.fraction() >= 0.8) {
-                // Amber from 80%, red at the limit: the palette's highlight stays for the rest.
-                QPalette pal = bar->palette();
-                pal.setColor(QPalette::Highlight, b.fraction() >= 1.0 ? QColor(0xd0, 0x45, 0x3a) : QColor(0xd9, 0x8a, 0x1c));
-                bar->setPalette(pal);
+    QStringList shape;
+    for (const KeyBudgetStatus& b : budgets)
+        shape << b.keyId + QLatin1Char('|') + b.keyName + QLatin1Char('|') + QString::number(b.hasBudget());
+    if (shape != m_budgetShape || budgets.isEmpty()) {
+        m_budgetShape = shape;
+        clearGrid(m_budgetGrid);
+        if (budgets.isEmpty()) {
+            auto* none = new QLabel(m_model->hasLedger() ? tr("No active keys yet.") : tr("Usage ledger is off."),
+                                    m_budgets);
+            none->setForegroundRole(QPalette::PlaceholderText);
+            m_budgetGrid->addWidget(none, 0, 0, 1, 3);
+        }
+        int row = 0;
+        for (const KeyBudgetStatus& b : budgets) {
+            auto* name = new QLabel(b.keyName, m_budgets);
+            auto* caption = new QLabel(m_budgets);
+            caption->setObjectName(QStringLiteral("budgetCaption:") + b.keyId);
+            m_budgetGrid->addWidget(name, row, 0);
+            if (b.hasBudget()) {
+                auto* bar = new QProgressBar(m_budgets);
+                bar->setObjectName(QStringLiteral("budgetBar:") + b.keyId);
+                bar->setAccessibleName(tr("Budget used by %1").arg(b.keyName));
+                bar->setRange(0, 1000);
+                bar->setTextVisible(false);
+                bar->setMaximumHeight(name->sizeHint().height());
+                m_budgetGrid->addWidget(bar, row, 1);
+                m_budgetGrid->addWidget(caption, row, 2);
+            } else {
+                caption->setForegroundRole(QPalette::PlaceholderText);
+                m_budgetGrid->addWidget(caption, row, 1, 1, 2);
             }
+            ++row;
+        }
+    }
+    for (const KeyBudgetStatus& b : budgets) {
+        QLabel* caption = budgetCaption(b.keyId);
+        if (QProgressBar* bar = budgetBar(b.keyId)) {
+            bar->setValue(int(qBound(0.0, b.fraction(), 1.0) * 1000));
+            // Amber from 80%, red at the limit; the palette's own highlight below that.
+            QPalette pal = palette();
+            if (b.fraction() >= 0.8)
+                pal.setColor(QPalette::Highlight,
+                             b.fraction() >= 1.0 ? QColor(0xd0, 0x45, 0x3a) : QColor(0xd9, 0x8a, 0x1c));
+            bar->setPalette(pal);
             caption->setText(tr("%1 of %2 per %3 (%4%)")
                                  .arg(formatCost(b.spendMicros), formatCost(b.budgetMicros), periodWord(b.period))
                                  .arg(qRound(b.fraction() * 100)));
-            if (b.resetsAt.isValid())
-                caption->setToolTip(tr("Resets %1").arg(QLocale().toString(b.resetsAt.toLocalTime(), QLocale::ShortFormat)));
-            m_budgetGrid->addWidget(bar, row, 1);
-            m_budgetGrid->addWidget(caption, row, 2);
-        } else {
+            caption->setToolTip(b.resetsAt.isValid() ? tr("Resets %1").arg(QLocale().toString(
+                                                            b.resetsAt.toLocalTime(), QLocale::ShortFormat))
+                                                      : QString());
+        } else if (caption) {
             caption->setText(tr("%1 %2 · no budget").arg(formatCost(b.spendMicros), spentIn(b.period)));
-            caption->setForegroundRole(QPalette::PlaceholderText);
-            m_budgetGrid->addWidget(caption, row, 1, 1, 2);
         }
-        ++row;
     }
 }
 
 void OverviewPage::refreshHealth() {
-    clearGrid(m_healthGrid);
     const QList<HealthReport>& health = m_model->health();
-    if (health.isEmpty()) {
-        auto* none = new QLabel(tr("No providers configured: add one on the Providers page."), m_health);
-        none->setWordWrap(true);
-        none->setForegroundRole(QPalette::PlaceholderText);
-        m_healthGrid->addWidget(none, 0, 0, 1, 3);
+    QStringList shape;
+    for (const HealthReport& h : health) shape << h.provider;
+    if (shape != m_healthShape || health.isEmpty()) {
+        m_healthShape = shape;
+        clearGrid(m_healthGrid);
+        if (health.isEmpty()) {
+            auto* none = new QLabel(tr("No providers configured: add one on the Providers page."), m_health);
+            none->setWordWrap(true);
+            none->setForegroundRole(QPalette::PlaceholderText);
+            m_healthGrid->addWidget(none, 0, 0, 1, 3);
+        }
+        int row = 0;
+        for (const HealthReport& h : health) {
+            auto* dot = new QLabel(QStringLiteral("●"), m_health);
+            dot->setObjectName(QStringLiteral("healthDot:") + h.provider);
+            auto* status = new QLabel(m_health);
+            status->setObjectName(QStringLiteral("health:") + h.provider);
+            status->setAccessibleName(tr("Health of %1").arg(h.provider));
+            m_healthGrid->addWidget(dot, row, 0);
+            m_healthGrid->addWidget(new QLabel(h.provider, m_health), row, 1);
+            m_healthGrid->addWidget(status, row, 2);
+            ++row;
+        }
     }
-    int row = 0;
     for (const HealthReport& h : health) {
-        auto* dot = new QLabel(QStringLiteral("●"), m_health);
-        dot->setStyleSheet(QStringLiteral("color: %1;").arg(healthColour(h.status).name()));
-        auto* name = new QLabel(h.provider, m_health);
+        QLabel* status = healthLabel(h.provider);
+        if (auto* dot = m_health->findChild<QLabel*>(QStringLiteral("healthDot:") + h.provider))
+            dot->setStyleSheet(QStringLiteral("color: %1;").arg(healthColour(h.status).name()));
         QString text = healthStatusText(h.status);
         if (h.lastLatencyMs >= 0 && h.status != HealthStatus::Unknown)
             text += QStringLiteral(" · ") + formatDuration(h.lastLatencyMs);
-        auto* status = new QLabel(text, m_health);
-        status->setObjectName(QStringLiteral("health:") + h.provider);
-        status->setAccessibleName(tr("Health of %1").arg(h.provider));
-        if (!h.lastError.isEmpty() && h.down()) status->setToolTip(h.lastError);
-        m_healthGrid->addWidget(dot, row, 0);
-        m_healthGrid->addWidget(name, row, 1);
-        m_healthGrid->addWidget(status, row, 2);
-        ++row;
+        status->setText(text);
+        status->setToolTip(h.down() ? h.lastError : QString());
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QStringList>
 #include <QWidget>
 
 class QGridLayout;
@@ -46,6 +47,8 @@ private:
     QHash<QString, QLabel*> m_tiles;
     QWidget* m_budgets;
     QGridLayout* m_budgetGrid;
+    QStringList m_budgetShape;  // the keys the rows were built for
+    QStringList m_healthShape;
     QWidget* m_health;
     QGridLayout* m_healthGrid;
     SnippetTabs* m_snippets;
