@@ -172,9 +172,12 @@ MainWindow::MainWindow(Gateway* gateway, UsageQueries* usage, QWidget* parent)
     connect(keys, &KeysPage::keyRotated, m_overview, &OverviewModel::refresh);
     // Spend and health feed the lists and the notifications (NotificationRules decides, the
     // tray only shows).
+    m_rules.restoreAnnounced(QSettings().value(QStringLiteral("notifications/announced")).toStringList());
     connect(m_overview, &OverviewModel::usageUpdated, this, [this] {
         m_keys->setBudgets(m_overview->budgets());
-        notify(m_rules.onBudgets(m_overview->budgets()));
+        const QList<Notification> said = m_rules.onBudgets(m_overview->budgets());
+        if (!said.isEmpty()) QSettings().setValue(QStringLiteral("notifications/announced"), m_rules.announced());
+        notify(said);
     });
     connect(m_overview, &OverviewModel::healthUpdated, this, [this] {
         m_providers->setHealth(m_overview->health());

@@ -48,6 +48,16 @@ QList<Notification> NotificationRules::onBudgets(const QList<KeyBudgetStatus>& b
     return out;
 }
 
+QStringList NotificationRules::announced() const {
+    QStringList out(m_fired.begin(), m_fired.end());
+    out.sort();
+    return out;
+}
+
+void NotificationRules::restoreAnnounced(const QStringList& announced) {
+    for (const QString& a : announced) m_fired.insert(a);
+}
+
 QList<Notification> NotificationRules::onHealth(const QList<HealthReport>& health) {
     QList<Notification> out;
     for (const HealthReport& h : health) {

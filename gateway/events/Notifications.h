@@ -4,6 +4,7 @@
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include "routing/HealthReport.h"
 #include "usage/KeyBudgets.h"
@@ -28,6 +29,11 @@ public:
 
     QList<Notification> onBudgets(const QList<KeyBudgetStatus>& budgets);
     QList<Notification> onHealth(const QList<HealthReport>& health);
+
+    // The budget thresholds already announced, to keep across restarts (the window stores them
+    // in its settings) so a restart in the same period does not announce them again.
+    QStringList announced() const;
+    void restoreAnnounced(const QStringList& announced);
 
 private:
     QSet<QString> m_fired;        // "<key id>|<threshold>|<period start>"

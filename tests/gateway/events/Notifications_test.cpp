@@ -39,6 +39,15 @@ TEST(NotificationRules, BudgetThresholdsFireOncePerPeriod) {
     EXPECT_EQ(n[0].kind, Notification::Kind::BudgetWarning);
 }
 
+TEST(NotificationRules, ARestartInTheSamePeriodStaysQuiet) {
+    NotificationRules before;
+    ASSERT_EQ(before.onBudgets({budget(8'100'000)}).size(), 1);
+    NotificationRules after;
+    after.restoreAnnounced(before.announced());
+    EXPECT_TRUE(after.onBudgets({budget(8'200'000)}).isEmpty());
+    EXPECT_EQ(after.onBudgets({budget(10'000'000)}).size(), 1) << "100% was not announced yet";
+}
+
 TEST(NotificationRules, JumpingPastTheBudgetSaysOnlyThatItIsReached) {
     NotificationRules rules;
     auto n = rules.onBudgets({budget(11'000'000)});
