@@ -329,7 +329,8 @@ TEST(Screenshots, EveryPageAndDialog) {
         save(&dialog, QStringLiteral("dialog_provider_test_ok"));
     }
     {
-        ProviderDialog dialog({}, &gateway.config().providers[1], &window);
+        ConnectionChecker checker;
+        ProviderDialog dialog({}, &gateway.config().providers[1], &window, &checker);
         dialog.show();
         save(&dialog, QStringLiteral("dialog_provider_edit"));
     }
