@@ -15,12 +15,12 @@ class Ledger;
 class LedgerQueries;
 class Metrics;
 class PriceCatalog;
+class ProviderHealth;
 class UsageQueries;
 class EventBus;
 class HttpServer;
 class KeyStore;
 struct GatewayContext;
-class ProviderHealth;
 
 // The whole gateway behind one object: owns the shared context and the HTTP server whose
 // worker threads run the proxy. The thread that creates it (the GUI's, say) only starts and
@@ -45,6 +45,9 @@ public:
     // before start() to use the keychain (see AdminServices).
     AdminServices* admin() const { return m_admin; }
     const Config& config() const { return m_config; }
+    // Replaces the config used by the next start() (the running one keeps its own copy);
+    // prices stay as they were.
+    void setConfig(Config config);
 
     // Usage: the ledger's queries (usable while stopped), the price list, and the cost
     // controls (null while stopped). setClock() before start() injects time for tests.
