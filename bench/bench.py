@@ -306,9 +306,9 @@ def start_portkey(mock_port):
     return p, port, headers
 
 
-def start_agentrouter(binary, mock_port, log_path, ledger=True):
+def start_agentrouter(binary, mock_port, log_path, ledger=True, tag=""):
     """Agent Router in serve mode; ledger=False is the same gateway with the usage ledger off."""
-    data = os.path.join(OUT, "agentrouter-data" if ledger else "agentrouter-noledger-data")
+    data = os.path.join(OUT, "agentrouter-data" + tag if ledger else "agentrouter-noledger-data")
     shutil.rmtree(data, ignore_errors=True)
     os.makedirs(data)
     cfg = {
@@ -321,7 +321,7 @@ def start_agentrouter(binary, mock_port, log_path, ledger=True):
         ],
         "usage": {"ledger": ledger},  # issue 8 measures with the ledger on; off only for comparison
     }
-    cfg_path = os.path.join(OUT, "agentrouter-config.json" if ledger else "agentrouter-noledger-config.json")
+    cfg_path = os.path.join(OUT, f"agentrouter{tag}-config.json" if ledger else "agentrouter-noledger-config.json")
     with open(cfg_path, "w") as f:
         json.dump(cfg, f, indent=2)
     env = dict(os.environ, BENCH_MOCK_API_KEY=MOCK_KEY)
@@ -498,6 +498,9 @@ def main():
     ap.add_argument("--duration", type=float, help="whole seconds per case (default 7, quick 2)")
     ap.add_argument("--agentrouter", default=os.environ.get("AGENTROUTER_BIN"), help="agentrouter binary")
     ap.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ",".join(TARGETS))
+    ap.add_argument("--baseline", metavar="BIN",
+                    help="also measure this agentrouter binary (say, a build of an earlier commit) as 'agentrouter-base', "
+                         "for before/after figures from one run")
     ap.add_argument("--cases", default=",".join(c["name"] for c in CASES), help="comma-separated subset of cases")
     ap.add_argument("--noise-threshold", type=float, default=3.0,
                     help="percent of the machine's CPU used by other processes (or stolen) that flags a run noisy")
@@ -559,6 +562,10 @@ def main():
         p, port, headers = start_agentrouter(a.agentrouter, mock_port, os.devnull, ledger=False)
         targets["agentrouter-noledger"] = Target("agentrouter-noledger", port, p, headers)
         log(f"agentrouter with the ledger off on :{port} (core {GW_CORE}, workers=1)")
+    if a.baseline:
+        p, port, headers = start_agentrouter(a.baseline, mock_port, os.devnull, tag="-base")
+        targets["agentrouter-base"] = Target("agentrouter-base", port, p, headers)
+        log(f"baseline agentrouter ({a.baseline}) on :{port} (core {GW_CORE}, workers=1)")
     if "mock" not in want:
         del targets["mock"]
     everyone = list(targets.values()) + ([] if "mock" in targets else [mock])
@@ -869,6 +876,21 @@ def print_report(rep):
     print("Agent Router vs nginx and Portkey (same run):")
     print_table(["case", "req/s vs nginx", "req/s vs Portkey", "cpu/req vs nginx", "cpu/req vs Portkey",
                  "added p50 ms (ttfb for streams) nginx / Portkey / AR"], rows)
+    rows = []
+    for c in rep["cases"]:
+        now, base, off = (c["results"].get(x) for x in ("agentrouter", "agentrouter-base", "agentrouter-noledger"))
+        if not now or "error" in now or ((not base or "error" in base) and (not off or "error" in off)):
+            continue
+        key = "rps" if c["kind"] == "wrk" else "streams_per_s"
+        row = [c["case"]]
+        for other in (base, off):
+            ok = other and "error" not in other
+            row += [fmt(ratio(now.get(key), other.get(key)) if ok else None, 3),
+                    fmt(ratio(now.get("cpu_us_per_req"), other.get("cpu_us_per_req")) if ok else None, 3)]
+        rows.append(row)
+    if rows:
+        print("Agent Router (this build, ledger on) vs the baseline build and vs itself with the ledger off (same run):")
+        print_table(["case", "req/s vs base", "cpu/req vs base", "req/s vs ledger off", "cpu/req vs ledger off"], rows)
     rows = []
     for t in rep["targets"]:
         met = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
