@@ -16,7 +16,9 @@
 
 #include "Icons.h"
 #include "TrayIcon.h"
+#include "admin/AdminServices.h"
 #include "core/Gateway.h"
+#include "dialogs/DeviceApprovalDialog.h"
 #include "models/AppSettings.h"
 #include "models/GatewayController.h"
 #include "models/KeyListModel.h"
@@ -53,6 +55,12 @@ MainWindow::MainWindow(Gateway* gateway, UsageQueries* usage, QWidget* parent)
     m_routes = new RouteListModel(this);
     m_routes->setRoutes(gateway->config().routes);
     m_usage = new UsageModel(usage, this);
+    // A device-flow sign-in (`tare api login`) asks here: "tare wants access — Approve / Deny".
+    DeviceFlow* flow = &gateway->admin()->deviceFlow();
+    connect(flow, &DeviceFlow::authorizationRequested, this,
+            [this, flow](const QString& code, const QString& client, const QString& scope) {
+                DeviceApprovalDialog::ask(flow, code, client, scope, this);
+            });
 
     m_nav = new QListWidget(this);
     m_nav->setAccessibleName(tr("Pages"));

@@ -26,6 +26,7 @@ public:
 
     // "127.0.0.1[:port]", "localhost[:port]", "[::1][:port]" only.
     static bool isLoopbackHost(QByteArrayView host);
+    static bool isLoopbackPeer(const QByteArray& peer);
 
 private:
     using Reply = std::function<void(int status, const QJsonObject& body)>;
@@ -35,6 +36,8 @@ private:
     void keys(const HttpRequest& request, const QList<QByteArray>& parts, HttpResponder* responder);
     void providers(const HttpRequest& request, const QList<QByteArray>& parts,
                    HttpResponder* responder);
+    void device(const HttpRequest& request, const QList<QByteArray>& parts,
+                HttpResponder* responder);
     // Runs `work` in the AdminServices thread; its reply is sent by this worker thread.
     void onServicesThread(HttpResponder* responder,
                           std::function<void(AdminServices&, Reply)> work);

@@ -1,0 +1,58 @@
+#include "Session.h"
+
+#include <QJsonDocument>
+
+#include "Cli.h"
+
+namespace ar::tare {
+
+std::optional<Session> openSession(const Command& command, Logins& logins, int& exitCode) {
+    auto gateway = chooseGateway(command, logins);
+    if (!gateway) {
+        exitCode = gateway.error().status == 400 ? usageError(command.name(), gateway.error().message)
+                                                 : fail(gateway.error().message);
+        return std::nullopt;
+    }
+    auto saved = logins.load(*gateway);
+    if (!saved) {
+        exitCode = fail(QStringLiteral("cannot read the sign-in for %1 from %2: %3")
+                            .arg(*gateway, logins.where(), saved.error().message));
+        return std::nullopt;
+    }
+    if (!saved.value()) {
+        exitCode = fail(QStringLiteral("not signed in to %1. Run: tare api login --issuer %1")
+                            .arg(*gateway));
+        return std::nullopt;
+    }
+    const SavedLogin& login = *saved.value();
+    if (login.expired(QDateTime::currentDateTimeUtc())) {
+        exitCode = fail(QStringLiteral("the sign-in to %1 expired at %2. Run: tare api login "
+                                       "--issuer %1")
+                            .arg(*gateway, login.expiresAt.toUTC().toString(Qt::ISODate)));
+        return std::nullopt;
+    }
+    return Session{*gateway, login};
+}
+
+HttpReply adminCall(const Session& session, const QByteArray& method, const QString& path,
+                    const QJsonObject& body) {
+    RequestHeaders headers{{"Authorization", "Bearer " + session.login.accessToken},
+                           {"Accept", "application/json"}};
+    QByteArray payload;
+    if (method == "POST" || method == "PATCH" || method == "PUT") {
+        payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        headers.append({"Content-Type", "application/json"});
+    }
+    return httpCall(method, QUrl(session.gateway + QStringLiteral("/admin/v1") + path), payload,
+                    headers);
+}
+
+int reportFailure(const Command& command, const Session& session, const HttpReply& reply) {
+    if (reply.status == 401)
+        return fail(QStringLiteral("%1: the gateway at %2 refused the saved sign-in (%3). Run: "
+                                   "tare api login --issuer %2")
+                        .arg(command.name(), session.gateway, reply.errorMessage()));
+    return fail(QStringLiteral("%1: %2").arg(command.name(), reply.errorMessage()));
+}
+
+}  // namespace ar::tare
