@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <cstdio>
 #include <cstdlib>
 

@@ -147,7 +147,7 @@ int runKeys(const QStringList& args) {
         const auto policy = keyPolicyFromFlags(flags);
         if (!policy) return usageError(cmd.name(), policy.error().message);
         createBody = QJsonObject{{QStringLiteral("name"), name},
-                                 {QStringLiteral("policy"), *policy},
+                                 {QStringLiteral("policy"), policy.value()},
                                  {QStringLiteral("store_in_keychain"),
                                   cmd.isSet(QStringLiteral("keep-in-keychain"))}};
     }

@@ -1,5 +1,6 @@
 #include "LoginCommands.h"
 
+#include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QTimeZone>
 #include <QUrlQuery>
 #include <algorithm>
 
@@ -95,10 +96,10 @@ std::optional<QDateTime> parseSince(const QString& text, const QDateTime& now) {
     QDateTime t = QDateTime::fromString(text.trimmed(), Qt::ISODateWithMs);
     if (!t.isValid()) {
         const QDate d = QDate::fromString(text.trimmed(), Qt::ISODate);
-        if (d.isValid()) t = QDateTime(d, QTime(0, 0), QTimeZone::UTC);
+        if (d.isValid()) t = QDateTime(d, QTime(0, 0), Qt::UTC);
     }
     if (!t.isValid()) return std::nullopt;
-    if (t.timeSpec() == Qt::LocalTime) t.setTimeZone(QTimeZone::UTC);  // no zone given: UTC
+    if (t.timeSpec() == Qt::LocalTime) t.setTimeSpec(Qt::UTC);  // no zone given: UTC
     return t.toUTC();
 }
 

@@ -41,7 +41,7 @@ HttpReply adminCall(const Session& session, const QByteArray& method, const QStr
     QByteArray payload;
     if (method == "POST" || method == "PATCH" || method == "PUT") {
         payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
-        headers.append({"Content-Type", "application/json"});
+        headers.append({QByteArray("Content-Type"), QByteArray("application/json")});
     }
     return httpCall(method, QUrl(session.gateway + QStringLiteral("/admin/v1") + path), payload,
                     headers);

@@ -8,6 +8,11 @@
 
 namespace ar::tare {
 
+using app::formEncode;
+using app::httpCall;
+using app::HttpReply;
+using app::RequestHeaders;
+
 // A signed-in gateway: where, and with which saved login. What every admin command starts from.
 struct Session {
     QString gateway;

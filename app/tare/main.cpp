@@ -10,7 +10,7 @@
 
 namespace {
 
-const char kUsage[] =
+const char kMainUsage[] =
     "Usage: tare <command> [options]\n"
     "\n"
     "Commands:\n"
@@ -74,13 +74,13 @@ int main(int argc, char** argv) {
         out(QStringLiteral("tare %1\n").arg(QStringLiteral(AR_VERSION)));
         return kOk;
     }
-    if (isHelp(command)) return out(QString::fromLatin1(kUsage)), kOk;
+    if (isHelp(command)) return out(QString::fromLatin1(kMainUsage)), kOk;
     if (command == QLatin1String("api")) return runApi(args);
     if (command == QLatin1String("usage")) return runUsage(args);
     if (command == QLatin1String("providers")) return runProviders(args);
     if (command == QLatin1String("models")) return runModels(args);
     err(command.isEmpty() ? QStringLiteral("tare: missing command")
                           : QStringLiteral("tare: unknown command '%1'").arg(command));
-    err(QString::fromLatin1(kUsage));
+    err(QString::fromLatin1(kMainUsage));
     return kUsage;
 }

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QThread>
 
 #include "gateway/admin/SecretsTestSupport.h"
 #include "secrets/MemorySecretStore.h"
