@@ -12,6 +12,7 @@
 #include "common/HttpCall.h"
 #include "config/Config.h"
 #include "secrets/SecretEntries.h"
+#include "secrets/SecretStore.h"
 
 namespace ar::app {
 
@@ -76,23 +77,21 @@ int runDeviceDecision(const QString& command, const QStringList& args) {
         return 1;
     }
     const QString origin = gatewayOrigin(p);
-    const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("user_code"), code}}).toJson(QJsonDocument::Compact);
-    const HttpReply reply =
-        httpCall("POST", QUrl(origin + QStringLiteral("/admin/v1/device/") + command), body,
-                 {{"Authorization", "Bearer " + *token->value()},
-                  {"Content-Type", "application/json"}});
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("user_code"), code}})
+                                .toJson(QJsonDocument::Compact);
+    const HttpReply reply = httpCall(
+        "POST", QUrl(origin + QStringLiteral("/admin/v1/device/") + command), body,
+        {{"Authorization", "Bearer " + *token->value()}, {"Content-Type", "application/json"}});
     if (!reply.ok()) {
         err(QStringLiteral("agentrouter %1: %2").arg(command, reply.errorMessage()));
         return 1;
     }
     const QJsonObject r = reply.json();
-    std::printf("%s code %s: %s may %s.\n",
-                command == QLatin1String("approve") ? "Approved" : "Denied",
-                qPrintable(r.value(QStringLiteral("user_code")).toString()),
-                qPrintable(r.value(QStringLiteral("client_id")).toString()),
-                command == QLatin1String("approve") ? "now use the admin API"
-                                                    : "not use the admin API");
+    std::printf(
+        "%s code %s: %s may %s.\n", command == QLatin1String("approve") ? "Approved" : "Denied",
+        qPrintable(r.value(QStringLiteral("user_code")).toString()),
+        qPrintable(r.value(QStringLiteral("client_id")).toString()),
+        command == QLatin1String("approve") ? "now use the admin API" : "not use the admin API");
     return 0;
 }
 

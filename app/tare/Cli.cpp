@@ -5,14 +5,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <cstdio>
 #include <cstdlib>
 
 namespace ar::tare {
 
-void err(const QString& message) {
-    std::fputs(qPrintable(message + QLatin1Char('\n')), stderr);
-}
+void err(const QString& message) { std::fputs(qPrintable(message + QLatin1Char('\n')), stderr); }
 
 int fail(const QString& message) {
     err(paint(QStringLiteral("tare:"), Tone::Bad, 2) + QLatin1Char(' ') + message);
@@ -94,8 +93,8 @@ QString csvRow(const QStringList& cells) {
 }
 
 void printJson(const QJsonValue& value) {
-    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray())
-                                              : QJsonDocument(value.toObject());
+    const QJsonDocument doc =
+        value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
     out(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
 }
 
@@ -129,7 +128,11 @@ bool Command::parse(const QStringList& args, int positionalMin, int positionalMa
         return false;
     }
     if (m_parser.isSet(QStringLiteral("help"))) {
-        out(m_parser.helpText());
+        // Qt names the executable's path; the user typed the command.
+        QString help = m_parser.helpText();
+        help.replace(QRegularExpression(QStringLiteral("^Usage: \\S+")),
+                     QStringLiteral("Usage: ") + m_name);
+        out(help);
         std::exit(kOk);
     }
     const qsizetype n = m_parser.positionalArguments().size();

@@ -15,7 +15,7 @@ enum Exit { kOk = 0, kFailed = 1, kUsage = 2 };
 void err(const QString& message);
 int fail(const QString& message);  // "tare: message" on stderr, returns kFailed
 int usageError(const QString& command, const QString& message);  // returns kUsage
-void out(const QString& text);     // stdout, as is
+void out(const QString& text);                                   // stdout, as is
 
 // ANSI colour on stdout/stderr only for a terminal (or CLICOLOR_FORCE=1), never with NO_COLOR
 // set (https://no-color.org).

@@ -30,14 +30,16 @@ QString policySummary(const QJsonObject& p) {
     for (const QJsonValue m : p.value(QStringLiteral("models")).toArray()) models << m.toString();
     if (!models.isEmpty()) parts << models.join(QLatin1Char(','));
     if (p.contains(QStringLiteral("budget_usd")))
-        parts << QStringLiteral("$%1/%2")
-                     .arg(p.value(QStringLiteral("budget_usd")).toDouble())
-                     .arg(p.value(QStringLiteral("budget_period")).toString(QStringLiteral("month")));
+        parts
+            << QStringLiteral("$%1/%2")
+                   .arg(p.value(QStringLiteral("budget_usd")).toDouble())
+                   .arg(p.value(QStringLiteral("budget_period")).toString(QStringLiteral("month")));
     for (const char* limit : {"rpm", "tpm", "max_concurrent"})
         if (p.value(QLatin1String(limit)).toDouble() > 0)
             parts << QStringLiteral("%1 %2")
                          .arg(p.value(QLatin1String(limit)).toDouble())
-                         .arg(QString::fromLatin1(limit).replace(QLatin1Char('_'), QLatin1Char('-')));
+                         .arg(QString::fromLatin1(limit).replace(QLatin1Char('_'),
+                                                                 QLatin1Char('-')));
     if (p.contains(QStringLiteral("expires_at")))
         parts << QStringLiteral("expires ") + p.value(QStringLiteral("expires_at")).toString();
     return parts.isEmpty() ? QStringLiteral("-") : parts.join(QStringLiteral("; "));
@@ -115,10 +117,10 @@ int runKeys(const QStringList& args) {
         p.addOption({QStringLiteral("period"),
                      QStringLiteral("Budget period: day, week, month (default) or total."),
                      QStringLiteral("PERIOD")});
-        p.addOption({QStringLiteral("rpm"), QStringLiteral("Requests per minute."),
-                     QStringLiteral("N")});
-        p.addOption({QStringLiteral("tpm"), QStringLiteral("Tokens per minute."),
-                     QStringLiteral("N")});
+        p.addOption(
+            {QStringLiteral("rpm"), QStringLiteral("Requests per minute."), QStringLiteral("N")});
+        p.addOption(
+            {QStringLiteral("tpm"), QStringLiteral("Tokens per minute."), QStringLiteral("N")});
         p.addOption({QStringLiteral("max-concurrent"), QStringLiteral("Concurrent requests."),
                      QStringLiteral("N")});
         p.addOption({QStringLiteral("expires"),
@@ -137,7 +139,8 @@ int runKeys(const QStringList& args) {
     QJsonObject createBody;
     if (create) {
         const QString name = cmd.value(QStringLiteral("name")).trimmed();
-        if (name.isEmpty()) return usageError(cmd.name(), QStringLiteral("--name NAME is required"));
+        if (name.isEmpty())
+            return usageError(cmd.name(), QStringLiteral("--name NAME is required"));
         if (cmd.isSet(QStringLiteral("period")) && !cmd.isSet(QStringLiteral("budget")))
             return usageError(cmd.name(), QStringLiteral("--period needs --budget"));
         QHash<QString, QString> flags;
@@ -146,10 +149,10 @@ int runKeys(const QStringList& args) {
             flags.insert(QLatin1String(f), cmd.value(QLatin1String(f)));
         const auto policy = keyPolicyFromFlags(flags);
         if (!policy) return usageError(cmd.name(), policy.error().message);
-        createBody = QJsonObject{{QStringLiteral("name"), name},
-                                 {QStringLiteral("policy"), policy.value()},
-                                 {QStringLiteral("store_in_keychain"),
-                                  cmd.isSet(QStringLiteral("keep-in-keychain"))}};
+        createBody = QJsonObject{
+            {QStringLiteral("name"), name},
+            {QStringLiteral("policy"), policy.value()},
+            {QStringLiteral("store_in_keychain"), cmd.isSet(QStringLiteral("keep-in-keychain"))}};
     }
 
     Logins logins(cmd.value(QStringLiteral("secrets-file")));
@@ -157,7 +160,8 @@ int runKeys(const QStringList& args) {
     const std::optional<Session> session = openSession(cmd, logins, code);
     if (!session) return code;
     const QString id = positionals ? cmd.positional().first() : QString();
-    const QString idPath = QStringLiteral("/keys/") + QString::fromLatin1(QUrl::toPercentEncoding(id));
+    const QString idPath =
+        QStringLiteral("/keys/") + QString::fromLatin1(QUrl::toPercentEncoding(id));
 
     if (create) {
         const HttpReply r = adminCall(*session, "POST", QStringLiteral("/keys"), createBody);

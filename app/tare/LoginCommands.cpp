@@ -141,8 +141,9 @@ int runLogin(const QStringList& args) {
     const int expiresIn = codes.value(QStringLiteral("expires_in")).toInt(0);
     int interval = codes.value(QStringLiteral("interval")).toInt(5);  // RFC default: 5 s
     if (deviceCode.isEmpty() || userCode.isEmpty() || verifyUri.isEmpty() || expiresIn <= 0)
-        return fail(QStringLiteral("the issuer's device authorization answer lacks device_code, "
-                                   "user_code, verification_uri or expires_in"));
+        return fail(
+            QStringLiteral("the issuer's device authorization answer lacks device_code, "
+                           "user_code, verification_uri or expires_in"));
     interval = qMax(interval, 1);
 
     err(QStringLiteral("To sign in to %1, approve this code:\n\n    User code: %2\n")
@@ -150,8 +151,9 @@ int runLogin(const QStringList& args) {
     err(QStringLiteral("Open %1%2 to approve it (on the gateway's machine: the Agent Router "
                        "window, or `agentrouter approve %3`).")
             .arg(verifyUri,
-                 verifyComplete.isEmpty() ? QString() : QStringLiteral(" (or ") + verifyComplete +
-                                                            QLatin1Char(')'),
+                 verifyComplete.isEmpty()
+                     ? QString()
+                     : QStringLiteral(" (or ") + verifyComplete + QLatin1Char(')'),
                  userCode));
     err(QStringLiteral("Waiting for approval; the code expires in %1.").arg(inWords(expiresIn)));
 
@@ -160,13 +162,13 @@ int runLogin(const QStringList& args) {
     QJsonObject granted;
     while (true) {
         sleepMs(interval * 1000);
-        const HttpReply poll = httpCall(
-            "POST", QUrl(found->tokenEndpoint),
-            formEncode({{QStringLiteral("grant_type"), QString(kDeviceGrant)},
-                        {QStringLiteral("device_code"), deviceCode},
-                        {QStringLiteral("client_id"), clientId}}),
-            {{"Content-Type", "application/x-www-form-urlencoded"},
-             {"Accept", "application/json"}});
+        const HttpReply poll =
+            httpCall("POST", QUrl(found->tokenEndpoint),
+                     formEncode({{QStringLiteral("grant_type"), QString(kDeviceGrant)},
+                                 {QStringLiteral("device_code"), deviceCode},
+                                 {QStringLiteral("client_id"), clientId}}),
+                     {{"Content-Type", "application/x-www-form-urlencoded"},
+                      {"Accept", "application/json"}});
         if (poll.ok()) {
             granted = poll.json();
             break;
@@ -197,7 +199,8 @@ int runLogin(const QStringList& args) {
     login.clientId = clientId;
     login.obtainedAt = QDateTime::currentDateTimeUtc();
     const QJsonValue lifetime = granted.value(QStringLiteral("expires_in"));
-    if (lifetime.isDouble()) login.expiresAt = login.obtainedAt.addSecs(qint64(lifetime.toDouble()));
+    if (lifetime.isDouble())
+        login.expiresAt = login.obtainedAt.addSecs(qint64(lifetime.toDouble()));
     login.userinfoEndpoint = found->userinfoEndpoint;
     login.revocationEndpoint = found->revocationEndpoint;
     if (Status s = logins.save(login); !s)
@@ -206,13 +209,13 @@ int runLogin(const QStringList& args) {
     err(QStringLiteral("Signed in to %1; the token is kept in %2 and expires %3.")
             .arg(issuer, logins.where(), expiryText(login.expiresAt)));
     if (cmd.json())
-        printJson(QJsonObject{{QStringLiteral("issuer"), issuer},
-                              {QStringLiteral("client_id"), clientId},
-                              {QStringLiteral("scope"), login.scope},
-                              {QStringLiteral("expires_at"),
-                               login.expiresAt.isValid()
-                                   ? QJsonValue(login.expiresAt.toString(Qt::ISODate))
-                                   : QJsonValue()}});
+        printJson(QJsonObject{
+            {QStringLiteral("issuer"), issuer},
+            {QStringLiteral("client_id"), clientId},
+            {QStringLiteral("scope"), login.scope},
+            {QStringLiteral("expires_at"), login.expiresAt.isValid()
+                                               ? QJsonValue(login.expiresAt.toString(Qt::ISODate))
+                                               : QJsonValue()}});
     return kOk;
 }
 
@@ -230,9 +233,9 @@ int runWhoami(const QStringList& args) {
     QString subject, name;
     if (!login.userinfoEndpoint.isEmpty()) {
         // The issuer's word, so a revoked token shows up here rather than in the next command.
-        const HttpReply reply = httpCall("GET", QUrl(login.userinfoEndpoint), {},
-                                         {{"Authorization", "Bearer " + login.accessToken},
-                                          {"Accept", "application/json"}});
+        const HttpReply reply = httpCall(
+            "GET", QUrl(login.userinfoEndpoint), {},
+            {{"Authorization", "Bearer " + login.accessToken}, {"Accept", "application/json"}});
         if (!reply.ok()) return reportFailure(cmd, *session, reply);
         const QJsonObject info = reply.json();
         subject = info.value(QStringLiteral("sub")).toString();
@@ -259,12 +262,12 @@ int runWhoami(const QStringList& args) {
     }
     Table t;
     t.header = {QStringLiteral("FIELD"), QStringLiteral("VALUE")};
-    t.add({QStringLiteral("gateway"), session->gateway + (isCurrent ? QStringLiteral(" (current)")
-                                                                    : QString())});
+    t.add({QStringLiteral("gateway"),
+           session->gateway + (isCurrent ? QStringLiteral(" (current)") : QString())});
     t.add({QStringLiteral("signed in as"),
-           name.isEmpty() ? (subject.isEmpty() ? QStringLiteral("-") : subject)
-                          : subject.isEmpty() ? name
-                                              : QStringLiteral("%1 (%2)").arg(name, subject)});
+           name.isEmpty()      ? (subject.isEmpty() ? QStringLiteral("-") : subject)
+           : subject.isEmpty() ? name
+                               : QStringLiteral("%1 (%2)").arg(name, subject)});
     t.add({QStringLiteral("client"), login.clientId});
     t.add({QStringLiteral("scope"), login.scope});
     t.add({QStringLiteral("expires"), expiryText(login.expiresAt)});

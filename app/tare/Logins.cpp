@@ -29,7 +29,9 @@ T await(Start start) {
     return std::move(*out);
 }
 
-QString iso(const QDateTime& t) { return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString(); }
+QString iso(const QDateTime& t) {
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
 
 }  // namespace
 
@@ -97,8 +99,8 @@ Status Logins::save(const SavedLogin& login) {
 }
 
 Status Logins::remove(const QString& issuer) {
-    Status s = await<Status>(
-        [&](QEventLoop* loop, auto done) { m_store->remove(issuer, loop, done); });
+    Status s =
+        await<Status>([&](QEventLoop* loop, auto done) { m_store->remove(issuer, loop, done); });
     if (!s) return s;
     auto cur = current();
     if (cur && *cur == issuer)

@@ -15,9 +15,10 @@ namespace ar::tare {
 namespace {
 
 // The usage counters of the admin API's usage rows, in the order tables and CSV show them.
-const char* const kCounters[] = {"requests",          "errors",           "prompt_tokens",
-                                 "cached_tokens",     "cache_write_tokens", "completion_tokens",
-                                 "reasoning_tokens",  "unknown_cost_requests"};
+const char* const kCounters[] = {"requests",           "errors",
+                                 "prompt_tokens",      "cached_tokens",
+                                 "cache_write_tokens", "completion_tokens",
+                                 "reasoning_tokens",   "unknown_cost_requests"};
 
 QString iso(const QDateTime& t) { return t.toUTC().toString(Qt::ISODate); }
 
@@ -196,9 +197,14 @@ int runUsage(const QStringList& args) {
         out(t.render());
         return kOk;
     }
-    t.header = {by.toUpper(),           QStringLiteral("REQUESTS"), QStringLiteral("ERRORS"),
-                QStringLiteral("PROMPT"), QStringLiteral("CACHED"),  QStringLiteral("COMPLETION"),
-                QStringLiteral("REASONING"), QStringLiteral("COST")};
+    t.header = {by.toUpper(),
+                QStringLiteral("REQUESTS"),
+                QStringLiteral("ERRORS"),
+                QStringLiteral("PROMPT"),
+                QStringLiteral("CACHED"),
+                QStringLiteral("COMPLETION"),
+                QStringLiteral("REASONING"),
+                QStringLiteral("COST")};
     for (const QJsonObject& o : rows)
         t.add({o.value(QStringLiteral("group")).toString(), QString::number(counter(o, "requests")),
                QString::number(counter(o, "errors")), QString::number(counter(o, "prompt_tokens")),
@@ -214,7 +220,8 @@ int runProviders(const QStringList& args) {
     QStringList rest = args;
     const QString sub = rest.isEmpty() ? QString() : rest.takeFirst();
     if (sub == QLatin1String("--help") || sub == QLatin1String("-h")) {
-        out(QStringLiteral("Usage: tare providers list [--url URL] [--json]\n\n"
+        out(
+            QStringLiteral("Usage: tare providers list [--url URL] [--json]\n\n"
                            "The gateway's providers and where their credentials come from "
                            "(never the credentials).\n"));
         return kOk;
@@ -245,8 +252,9 @@ int runProviders(const QStringList& args) {
         const QJsonObject c = o.value(QStringLiteral("credential")).toObject();
         const bool set = c.value(QStringLiteral("set")).toBool();
         QString from = c.value(QStringLiteral("from")).toString();
-        if (from == QLatin1String("env") || (from == QLatin1String("none") &&
-                                              !c.value(QStringLiteral("api_key_env")).toString().isEmpty()))
+        if (from == QLatin1String("env") ||
+            (from == QLatin1String("none") &&
+             !c.value(QStringLiteral("api_key_env")).toString().isEmpty()))
             from += QStringLiteral(" $") + c.value(QStringLiteral("api_key_env")).toString();
         t.add({o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("type")).toString(),
                set ? QStringLiteral("set") : QStringLiteral("not set"), from,

@@ -9,8 +9,9 @@ namespace ar::tare {
 std::optional<Session> openSession(const Command& command, Logins& logins, int& exitCode) {
     auto gateway = chooseGateway(command, logins);
     if (!gateway) {
-        exitCode = gateway.error().status == 400 ? usageError(command.name(), gateway.error().message)
-                                                 : fail(gateway.error().message);
+        exitCode = gateway.error().status == 400
+                       ? usageError(command.name(), gateway.error().message)
+                       : fail(gateway.error().message);
         return std::nullopt;
     }
     auto saved = logins.load(*gateway);
@@ -20,8 +21,8 @@ std::optional<Session> openSession(const Command& command, Logins& logins, int& 
         return std::nullopt;
     }
     if (!saved.value()) {
-        exitCode = fail(QStringLiteral("not signed in to %1. Run: tare api login --issuer %1")
-                            .arg(*gateway));
+        exitCode = fail(
+            QStringLiteral("not signed in to %1. Run: tare api login --issuer %1").arg(*gateway));
         return std::nullopt;
     }
     const SavedLogin& login = *saved.value();

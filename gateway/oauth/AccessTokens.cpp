@@ -47,10 +47,10 @@ Status AccessTokens::load() {
         r.id = o.value(QStringLiteral("id")).toString();
         r.clientId = o.value(QStringLiteral("client_id")).toString();
         r.scope = o.value(QStringLiteral("scope")).toString();
-        r.createdAt = QDateTime::fromString(o.value(QStringLiteral("created_at")).toString(),
-                                            Qt::ISODate);
-        r.expiresAt = QDateTime::fromString(o.value(QStringLiteral("expires_at")).toString(),
-                                            Qt::ISODate);
+        r.createdAt =
+            QDateTime::fromString(o.value(QStringLiteral("created_at")).toString(), Qt::ISODate);
+        r.expiresAt =
+            QDateTime::fromString(o.value(QStringLiteral("expires_at")).toString(), Qt::ISODate);
         r.hash = QByteArray::fromHex(o.value(QStringLiteral("sha256")).toString().toLatin1());
         if (r.id.isEmpty() || r.hash.size() != 32 || !r.expiresAt.isValid()) continue;
         m_byHash.insert(r.hash, r);

@@ -46,8 +46,8 @@ public:
                                     qint64 lifetimeSecs);
     // The record of a valid, unexpired token; nullopt otherwise.
     std::optional<AccessTokenRecord> verify(QByteArrayView presented) const;
-    QList<AccessTokenRecord> list() const;  // unexpired ones, oldest first
-    Status revoke(const QString& id);       // 404 when unknown
+    QList<AccessTokenRecord> list() const;       // unexpired ones, oldest first
+    Status revoke(const QString& id);            // 404 when unknown
     bool revokeToken(QByteArrayView presented);  // RFC 7009: true if it was one of ours
 
 private:

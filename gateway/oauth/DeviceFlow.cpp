@@ -1,7 +1,8 @@
 #include "oauth/DeviceFlow.h"
 
-#include <QMutexLocker>
 #include <openssl/rand.h>
+
+#include <QMutexLocker>
 
 #include "auth/ApiKey.h"
 
@@ -126,8 +127,7 @@ Result<DeviceAuthorization> DeviceFlow::start(const QString& clientId, const QSt
     return out;
 }
 
-Result<IssuedAccessToken> DeviceFlow::exchange(QByteArrayView deviceCode,
-                                               const QString& clientId) {
+Result<IssuedAccessToken> DeviceFlow::exchange(QByteArrayView deviceCode, const QString& clientId) {
     QMutexLocker lock(&m_mutex);
     const QDateTime now = m_clock();
     prune(now);
@@ -147,9 +147,9 @@ Result<IssuedAccessToken> DeviceFlow::exchange(QByteArrayView deviceCode,
         return oauthError(QStringLiteral("access_denied"),
                           QStringLiteral("The request was denied."));
     if (entry.state == State::Pending) {
-        const bool tooSoon = entry.lastPoll.isValid() &&
-                             entry.lastPoll.msecsTo(now) + kPollToleranceMs <
-                                 qint64(entry.intervalSecs) * 1000;
+        const bool tooSoon =
+            entry.lastPoll.isValid() &&
+            entry.lastPoll.msecsTo(now) + kPollToleranceMs < qint64(entry.intervalSecs) * 1000;
         entry.lastPoll = now;
         if (tooSoon) {
             entry.intervalSecs += 5;  // RFC 8628 section 3.5, for this and every later poll
@@ -157,9 +157,9 @@ Result<IssuedAccessToken> DeviceFlow::exchange(QByteArrayView deviceCode,
                               QStringLiteral("Polling too fast: wait %1 seconds between polls.")
                                   .arg(entry.intervalSecs));
         }
-        return oauthError(QStringLiteral("authorization_pending"),
-                          QStringLiteral("Waiting for the user to approve code %1.")
-                              .arg(entry.request.userCode));
+        return oauthError(
+            QStringLiteral("authorization_pending"),
+            QStringLiteral("Waiting for the user to approve code %1.").arg(entry.request.userCode));
     }
     // Approved: one token, and the device code is spent.
     const DeviceRequest request = entry.request;
@@ -195,11 +195,11 @@ Result<DeviceRequest> DeviceFlow::decide(const QString& userCode, State decision
             return userCodeError(400, QStringLiteral("user_code_expired"),
                                  QStringLiteral("Code %1 has expired.").arg(code));
         if (it->state != State::Pending)
-            return userCodeError(409, QStringLiteral("user_code_already_decided"),
-                                 QStringLiteral("Code %1 was already %2.")
-                                     .arg(code, it->state == State::Approved
-                                                    ? QStringLiteral("approved")
-                                                    : QStringLiteral("denied")));
+            return userCodeError(
+                409, QStringLiteral("user_code_already_decided"),
+                QStringLiteral("Code %1 was already %2.")
+                    .arg(code, it->state == State::Approved ? QStringLiteral("approved")
+                                                            : QStringLiteral("denied")));
         it->state = decision;
         request = it->request;
     }

@@ -23,8 +23,8 @@ const HttpHeaders kNoStore{{"Cache-Control", "no-store"}, {"Pragma", "no-cache"}
 
 void sendJson(HttpResponder* responder, int status, const QJsonObject& body,
               HttpHeaders headers = kNoStore) {
-    responder->send(status, "application/json",
-                    QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+    responder->send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
+                    headers);
 }
 
 // RFC 6749 section 5.2: {"error": code, "error_description": text}.
@@ -79,9 +79,10 @@ void OAuthHandler::handle(const HttpRequest& request, HttpResponder* responder) 
         return fail(ApiError::forbidden(QStringLiteral("Sign-in only answers on this machine."),
                                         QStringLiteral("admin_loopback_only")));
     if (!AdminHandler::isLoopbackHost(request.header("host")))
-        return fail(ApiError::forbidden(QStringLiteral("The Host header must be 127.0.0.1, "
-                                                       "localhost or [::1] (with an optional port)."),
-                                        QStringLiteral("admin_bad_host")));
+        return fail(
+            ApiError::forbidden(QStringLiteral("The Host header must be 127.0.0.1, "
+                                               "localhost or [::1] (with an optional port)."),
+                                QStringLiteral("admin_bad_host")));
     if (!m_context.admin || !m_context.admin->token().isSet())
         return fail(ApiError{503,
                              QStringLiteral("Sign-in is off because the admin API is off (no "
@@ -176,9 +177,9 @@ void OAuthHandler::token(const HttpRequest& request, HttpResponder* responder) {
     const QString deviceCode = field(*form, "device_code");
     const QString clientId = field(*form, "client_id");
     if (deviceCode.isEmpty() || clientId.isEmpty())
-        return sendOAuthError(responder,
-                              oauthError(QStringLiteral("invalid_request"),
-                                         QStringLiteral("device_code and client_id are required.")));
+        return sendOAuthError(
+            responder, oauthError(QStringLiteral("invalid_request"),
+                                  QStringLiteral("device_code and client_id are required.")));
     auto issued = m_context.admin->deviceFlow().exchange(deviceCode.toLatin1(), clientId);
     if (!issued) return sendOAuthError(responder, issued.error());
     const AccessTokenRecord& r = issued->record;

@@ -50,10 +50,9 @@ DeviceApprovalDialog::DeviceApprovalDialog(DeviceFlow* flow, const QString& user
     layout->addWidget(buttons);
 
     // Decided elsewhere: nothing left to ask.
-    connect(flow, &DeviceFlow::authorizationDecided, this,
-            [this](const QString& decided, bool) {
-                if (decided == m_userCode) reject();
-            });
+    connect(flow, &DeviceFlow::authorizationDecided, this, [this](const QString& decided, bool) {
+        if (decided == m_userCode) reject();
+    });
     // Expired: the request cannot be approved any more.
     QTimer::singleShot(qMax(1, flow->settings().codeLifetimeSecs) * 1000, this,
                        &DeviceApprovalDialog::reject);

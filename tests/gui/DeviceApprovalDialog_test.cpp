@@ -1,10 +1,12 @@
 // "tare wants access — Approve / Deny": the window's answer to a device-flow sign-in.
+#include "dialogs/DeviceApprovalDialog.h"
+
+#include <gtest/gtest.h>
+
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
-#include <gtest/gtest.h>
 
-#include "dialogs/DeviceApprovalDialog.h"
 #include "oauth/DeviceFlow.h"
 #include "support/GuiTestSupport.h"
 
@@ -30,9 +32,8 @@ TEST(DeviceApprovalDialog, ApproveGrantsTheWaitingClient) {
     DeviceFlow flow;
     auto started = flow.start(QStringLiteral("tare"), QStringLiteral("admin"));
     ASSERT_TRUE(started.ok());
-    QPointer<DeviceApprovalDialog> dialog =
-        DeviceApprovalDialog::ask(&flow, started->userCode, QStringLiteral("tare"),
-                                  QStringLiteral("admin"), nullptr);
+    QPointer<DeviceApprovalDialog> dialog = DeviceApprovalDialog::ask(
+        &flow, started->userCode, QStringLiteral("tare"), QStringLiteral("admin"), nullptr);
     EXPECT_TRUE(dialog->isVisible());
     EXPECT_TRUE(labels(*dialog).contains(started->userCode)) << "the code to compare";
     EXPECT_TRUE(labels(*dialog).join(' ').contains(QStringLiteral("tare wants access")));
@@ -60,7 +61,8 @@ TEST(DeviceApprovalDialog, ClosesWhenDecidedElsewhereAndExplainsAnExpiredCode) {
     auto second = flow.start(QStringLiteral("tare"), QStringLiteral("admin"));
     ASSERT_TRUE(first.ok() && second.ok());
     DeviceApprovalDialog a(&flow, first->userCode, QStringLiteral("tare"), QStringLiteral("admin"));
-    DeviceApprovalDialog b(&flow, second->userCode, QStringLiteral("tare"), QStringLiteral("admin"));
+    DeviceApprovalDialog b(&flow, second->userCode, QStringLiteral("tare"),
+                           QStringLiteral("admin"));
     a.show();
     b.show();
     ASSERT_TRUE(flow.approve(first->userCode).ok());  // `agentrouter approve`, say
@@ -71,6 +73,7 @@ TEST(DeviceApprovalDialog, ClosesWhenDecidedElsewhereAndExplainsAnExpiredCode) {
     flow.setClock([&] { return later; });
     b.approveButton()->click();
     EXPECT_TRUE(b.isVisible());
-    EXPECT_TRUE(b.problem()->text().contains(QStringLiteral("expired"))) << qPrintable(b.problem()->text());
+    EXPECT_TRUE(b.problem()->text().contains(QStringLiteral("expired")))
+        << qPrintable(b.problem()->text());
     EXPECT_FALSE(b.approveButton()->isEnabled());
 }

@@ -53,8 +53,8 @@ public:
 
 private:
     static FakeResponse oauthError(const char* error, const char* description) {
-        return FakeResponse::json(
-            400, json({{"error", error}, {"error_description", description}}));
+        return FakeResponse::json(400,
+                                  json({{"error", error}, {"error_description", description}}));
     }
     static QUrlQuery form(const HttpRequest& r) {
         return QUrlQuery(QString::fromLatin1(r.body).replace('+', ' '));
@@ -83,7 +83,8 @@ private:
                 200, json({{"device_code", "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS"},
                            {"user_code", "WDJB-MJHT"},
                            {"verification_uri", "https://example.test/device"},
-                           {"verification_uri_complete", "https://example.test/device?user_code=WDJB-MJHT"},
+                           {"verification_uri_complete",
+                            "https://example.test/device?user_code=WDJB-MJHT"},
                            {"expires_in", 300},
                            {"interval", 1}}));
         }
@@ -111,24 +112,34 @@ private:
                                                  {"id_token", "e30.e30.sig"}}));
         }
         if (auth != "Bearer fake-access-token-1")
-            return FakeResponse::json(401, R"({"error":{"message":"Incorrect admin token.","type":"invalid_request_error","param":null,"code":"invalid_admin_token"}})");
+            return FakeResponse::json(
+                401,
+                R"({"error":{"message":"Incorrect admin token.","type":"invalid_request_error","param":null,"code":"invalid_admin_token"}})");
         if (r.method == "GET" && r.path == "/userinfo")
             return FakeResponse::json(
-                200, json({{"sub", "user-42"}, {"name", "Test User"}, {"email", "t@example.test"}}));
+                200,
+                json({{"sub", "user-42"}, {"name", "Test User"}, {"email", "t@example.test"}}));
         if (r.method == "GET" && r.path == "/admin/v1/usage") {
             m_usageQueries << QUrlQuery(QString::fromLatin1(r.query));
             return FakeResponse::json(
-                200, json({{"object", "list"},
-                           {"data", QJsonArray{usageRow("2026-11-24T00:00:00Z", "gpt-4o-mini", 3, 1, 30, 12, 150),
-                                               usageRow("2026-11-24T00:00:00Z", "claude-sonnet-4-5", 1, 0, 100, 50, 2000),
-                                               usageRow("2026-11-25T00:00:00Z", "gpt-4o-mini", 2, 0, 20, 8, 100),
-                                               usageRow("2026-11-25T00:00:00Z", "local/llama", 4, 0, 40, 40, 0, 4)}}}));
+                200,
+                json({{"object", "list"},
+                      {"data",
+                       QJsonArray{
+                           usageRow("2026-11-24T00:00:00Z", "gpt-4o-mini", 3, 1, 30, 12, 150),
+                           usageRow("2026-11-24T00:00:00Z", "claude-sonnet-4-5", 1, 0, 100, 50,
+                                    2000),
+                           usageRow("2026-11-25T00:00:00Z", "gpt-4o-mini", 2, 0, 20, 8, 100),
+                           usageRow("2026-11-25T00:00:00Z", "local/llama", 4, 0, 40, 40, 0, 4)}}}));
         }
         if (r.method == "GET" && r.path == "/admin/v1/usage/totals") {
             m_usageQueries << QUrlQuery(QString::fromLatin1(r.query));
-            return FakeResponse::json(200, json(usageRow("2026-11-01T00:00:00Z", "", 10, 1, 190, 110, 2250, 4)));
+            return FakeResponse::json(
+                200, json(usageRow("2026-11-01T00:00:00Z", "", 10, 1, 190, 110, 2250, 4)));
         }
-        return FakeResponse::json(404, R"({"error":{"message":"Unknown path","type":"invalid_request_error","param":null,"code":"unknown_url"}})");
+        return FakeResponse::json(
+            404,
+            R"({"error":{"message":"Unknown path","type":"invalid_request_error","param":null,"code":"unknown_url"}})");
     }
 
     FakeUpstream m_server;
@@ -151,7 +162,7 @@ protected:
 
 TEST_F(TareStandardIssuer, DeviceFlowWithSlowDownThenUserinfoAndUsage) {
     FakeIssuer issuer;
-    Run run("tare", {"api", "login", "--issuer", issuer.base()});
+    Child run("tare", {"api", "login", "--issuer", issuer.base()});
     EXPECT_EQ(run.waitForErr(kUserCode), QStringLiteral("WDJB-MJHT"));
     const ProcessResult login = run.finish();
     ASSERT_EQ(login.exitCode, 0) << qPrintable(login.err);
@@ -172,11 +183,14 @@ TEST_F(TareStandardIssuer, DeviceFlowWithSlowDownThenUserinfoAndUsage) {
     const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
     ASSERT_EQ(lines.size(), 4) << qPrintable(r.out);
     EXPECT_TRUE(lines[0].startsWith("MODEL "));
-    EXPECT_TRUE(lines[1].contains(QRegularExpression("^claude-sonnet-4-5\\s+1\\s+0\\s+100\\s+0\\s+50\\s+0\\s+\\$0.002000$")))
+    EXPECT_TRUE(lines[1].contains(
+        QRegularExpression("^claude-sonnet-4-5\\s+1\\s+0\\s+100\\s+0\\s+50\\s+0\\s+\\$0.002000$")))
         << qPrintable(lines[1]);
-    EXPECT_TRUE(lines[2].contains(QRegularExpression("^gpt-4o-mini\\s+5\\s+1\\s+50\\s+0\\s+20\\s+0\\s+\\$0.000250$")))
+    EXPECT_TRUE(lines[2].contains(
+        QRegularExpression("^gpt-4o-mini\\s+5\\s+1\\s+50\\s+0\\s+20\\s+0\\s+\\$0.000250$")))
         << qPrintable(lines[2]);
-    EXPECT_TRUE(lines[3].contains(QRegularExpression("^local/llama\\s+4\\s+.*\\$0.000000 \\+ 4 unpriced$")))
+    EXPECT_TRUE(
+        lines[3].contains(QRegularExpression("^local/llama\\s+4\\s+.*\\$0.000000 \\+ 4 unpriced$")))
         << qPrintable(lines[3]);
     const QUrlQuery q = issuer.usageQueries().last();
     EXPECT_EQ(q.queryItemValue("from"), QStringLiteral("2026-11-01T00:00:00Z"));
@@ -198,11 +212,13 @@ TEST_F(TareStandardIssuer, DeviceFlowWithSlowDownThenUserinfoAndUsage) {
 
     r = tare({"usage", "--url", issuer.base(), "--by", "model", "--csv"});
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
-    EXPECT_TRUE(r.out.startsWith("group,requests,errors,prompt_tokens,cached_tokens,"
-                                 "cache_write_tokens,completion_tokens,reasoning_tokens,"
-                                 "unknown_cost_requests,cost_usd,cost_micros\n"))
+    EXPECT_TRUE(
+        r.out.startsWith("group,requests,errors,prompt_tokens,cached_tokens,"
+                         "cache_write_tokens,completion_tokens,reasoning_tokens,"
+                         "unknown_cost_requests,cost_usd,cost_micros\n"))
         << qPrintable(r.out);
-    EXPECT_TRUE(r.out.contains("\ngpt-4o-mini,5,1,50,0,0,20,0,0,0.000250,250\n")) << qPrintable(r.out);
+    EXPECT_TRUE(r.out.contains("\ngpt-4o-mini,5,1,50,0,0,20,0,0,0.000250,250\n"))
+        << qPrintable(r.out);
 
     // Totals without --by.
     r = tare({"usage", "--url", issuer.base()});

@@ -22,9 +22,9 @@ inline QString binary(const char* name) {
 }
 
 // One run of a binary, started now; the test may watch its stderr while it runs.
-class Run {
+class Child {
 public:
-    Run(const char* program, const QStringList& args, const QStringList& env = {}) {
+    Child(const char* program, const QStringList& args, const QStringList& env = {}) {
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.remove(QStringLiteral("NO_COLOR"));
         e.remove(QStringLiteral("CLICOLOR_FORCE"));
@@ -34,7 +34,7 @@ public:
         m_process.start(binary(program), args);
         m_process.closeWriteChannel();
     }
-    ~Run() {
+    ~Child() {
         if (m_process.state() != QProcess::NotRunning) {
             m_process.kill();
             m_process.waitForFinished(5000);
@@ -75,7 +75,7 @@ private:
 };
 
 inline ProcessResult tare(const QStringList& args, const QStringList& env = {}) {
-    return Run("tare", args, env).finish();
+    return Child("tare", args, env).finish();
 }
 
 // The user code `tare api login` shows.

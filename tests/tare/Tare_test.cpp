@@ -35,8 +35,8 @@ protected:
                             "scripts/with-keyring.sh)";
         gw = std::make_unique<SecretsGateway>(kConfig, &store);
         ASSERT_TRUE(gw->ok()) << qPrintable(gw->error);
-        gw->gateway->admin()->deviceFlow().setSettings({.codeLifetimeSecs = 60,
-                                                        .pollIntervalSecs = 1});
+        gw->gateway->admin()->deviceFlow().setSettings(
+            {.codeLifetimeSecs = 60, .pollIntervalSecs = 1});
         adminToken = keychainRead(store, secretentry::kAdminToken);
         ASSERT_TRUE(adminToken.startsWith("ar-admin-"));
         url = QStringLiteral("http://127.0.0.1:%1").arg(gw->port());
@@ -50,7 +50,7 @@ protected:
 
     // `tare api login` approved through the admin API.
     void login() {
-        Run run("tare", {"api", "login", "--issuer", url});
+        Child run("tare", {"api", "login", "--issuer", url});
         const QString code = run.waitForErr(kUserCode);
         ASSERT_FALSE(code.isEmpty()) << "no user code shown";
         ASSERT_EQ(approve(code).status, 200);
@@ -78,9 +78,10 @@ TEST(Tare, VersionHelpAndUsageErrors) {
     for (const QStringList& help :
          {QStringList{"api", "--help"}, QStringList{"api", "login", "--help"},
           QStringList{"api", "whoami", "--help"}, QStringList{"api", "keys", "--help"},
-          QStringList{"api", "keys", "create", "--help"}, QStringList{"api", "keys", "rotate", "-h"},
-          QStringList{"usage", "--help"}, QStringList{"providers", "--help"},
-          QStringList{"providers", "list", "--help"}, QStringList{"models", "--help"}}) {
+          QStringList{"api", "keys", "create", "--help"},
+          QStringList{"api", "keys", "rotate", "-h"}, QStringList{"usage", "--help"},
+          QStringList{"providers", "--help"}, QStringList{"providers", "list", "--help"},
+          QStringList{"models", "--help"}}) {
         r = tare(help);
         EXPECT_EQ(r.exitCode, 0) << qPrintable(help.join(' '));
         EXPECT_FALSE(r.out.isEmpty()) << qPrintable(help.join(' '));
@@ -91,8 +92,10 @@ TEST(Tare, VersionHelpAndUsageErrors) {
     // Wrong usage: exit 2, the reason on stderr, nothing on stdout, before any network call.
     for (const QStringList& bad :
          {QStringList{}, QStringList{"bogus"}, QStringList{"api"}, QStringList{"api", "keys"},
-          QStringList{"api", "keys", "create"}, QStringList{"api", "keys", "create", "--name", "x", "--budget", "abc"},
-          QStringList{"api", "keys", "create", "--name", "x", "--budget", "5", "--period", "fortnight"},
+          QStringList{"api", "keys", "create"},
+          QStringList{"api", "keys", "create", "--name", "x", "--budget", "abc"},
+          QStringList{"api", "keys", "create", "--name", "x", "--budget", "5", "--period",
+                      "fortnight"},
           QStringList{"api", "keys", "create", "--name", "x", "--expires", "soon"},
           QStringList{"api", "keys", "show"}, QStringList{"api", "keys", "revoke", "a", "b"},
           QStringList{"api", "whoami", "--frobnicate"}, QStringList{"usage", "--by", "color"},
@@ -120,7 +123,8 @@ TEST_F(TareEndToEnd, LoginWhoamiKeysProvidersAndModels) {
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
     EXPECT_TRUE(r.out.contains(url + " (current)")) << qPrintable(r.out);
     EXPECT_TRUE(r.out.contains("Agent Router administrator"));
-    EXPECT_TRUE(r.out.contains("(in 29 days)") || r.out.contains("(in 30 days)")) << qPrintable(r.out);
+    EXPECT_TRUE(r.out.contains("(in 29 days)") || r.out.contains("(in 30 days)"))
+        << qPrintable(r.out);
     r = tare({"api", "whoami", "--json"});  // the current sign-in, no --url
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
     QJsonObject who = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -133,8 +137,8 @@ TEST_F(TareEndToEnd, LoginWhoamiKeysProvidersAndModels) {
 
     // keys create: the key once on stdout, and it works on /v1/me (the README's curl check).
     r = tare({"api", "keys", "create", "--url", url, "--name", "ci", "--models", "gpt-4o*",
-              "--budget", "5", "--period", "day", "--rpm", "60", "--tpm", "100000",
-              "--expires", "2099-01-01T00:00:00Z"});
+              "--budget", "5", "--period", "day", "--rpm", "60", "--tpm", "100000", "--expires",
+              "2099-01-01T00:00:00Z"});
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
     const QString key = r.out.trimmed();
     EXPECT_TRUE(key.startsWith("sk-ar-")) << qPrintable(r.out);
@@ -153,7 +157,8 @@ TEST_F(TareEndToEnd, LoginWhoamiKeysProvidersAndModels) {
     r = tare({"api", "keys", "list", "--url", url});
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
     EXPECT_TRUE(r.out.startsWith("ID ")) << qPrintable(r.out);
-    EXPECT_TRUE(r.out.contains(QRegularExpression(id + "\\s+ci\\s+\\S+\\s+active\\s+gpt-4o\\*; \\$5/day")))
+    EXPECT_TRUE(
+        r.out.contains(QRegularExpression(id + "\\s+ci\\s+\\S+\\s+active\\s+gpt-4o\\*; \\$5/day")))
         << qPrintable(r.out);
     EXPECT_FALSE(r.out.contains(key.section('.', 1))) << "never a secret in a listing";
     EXPECT_FALSE(r.out.contains("\x1b[")) << "no colour when stdout is not a terminal";
@@ -190,11 +195,16 @@ TEST_F(TareEndToEnd, LoginWhoamiKeysProvidersAndModels) {
 
     r = tare({"providers", "list", "--url", url});
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
-    EXPECT_TRUE(r.out.contains(QRegularExpression(
-        "fake\\s+openai-compatible\\s+not set\\s+none \\$AR_TEST_TARE_UNSET\\s+http://127.0.0.1:9/v1")))
+    EXPECT_TRUE(
+        r.out.contains(QRegularExpression("fake\\s+openai-compatible\\s+not set\\s+none "
+                                          "\\$AR_TEST_TARE_UNSET\\s+http://127.0.0.1:9/v1")))
         << qPrintable(r.out);
     r = tare({"providers", "list", "--url", url, "--json"});
-    EXPECT_EQ(QJsonDocument::fromJson(r.out.toUtf8()).object()["data"].toArray()[0].toObject()["id"].toString(),
+    EXPECT_EQ(QJsonDocument::fromJson(r.out.toUtf8())
+                  .object()["data"]
+                  .toArray()[0]
+                  .toObject()["id"]
+                  .toString(),
               QStringLiteral("fake"));
 
     r = tare({"models", "--url", url});
@@ -218,11 +228,11 @@ TEST_F(TareEndToEnd, ColourOnlyWhenAskedAndNeverWithNoColor) {
 }
 
 TEST_F(TareEndToEnd, DeniedWithAgentrouterDenyFailsTheLogin) {
-    Run run("tare", {"api", "login", "--issuer", url});
+    Child run("tare", {"api", "login", "--issuer", url});
     const QString code = run.waitForErr(kUserCode);
     ASSERT_FALSE(code.isEmpty());
     // Headless: the agentrouter binary decides, with the admin token from the keychain.
-    ProcessResult d = Run("agentrouter", {"deny", code, "--url", url}).finish();
+    ProcessResult d = Child("agentrouter", {"deny", code, "--url", url}).finish();
     ASSERT_EQ(d.exitCode, 0) << qPrintable(d.err);
     EXPECT_TRUE(d.out.contains("Denied code " + code)) << qPrintable(d.out);
     const ProcessResult r = run.finish();
@@ -234,17 +244,17 @@ TEST_F(TareEndToEnd, DeniedWithAgentrouterDenyFailsTheLogin) {
     EXPECT_TRUE(who.err.contains("not signed in")) << qPrintable(who.err);
 
     // agentrouter approve of a code nobody asked for fails plainly.
-    d = Run("agentrouter", {"approve", "BCDF-GHJK", "--url", url}).finish();
+    d = Child("agentrouter", {"approve", "BCDF-GHJK", "--url", url}).finish();
     EXPECT_EQ(d.exitCode, 1);
     EXPECT_TRUE(d.err.contains("BCDF-GHJK")) << qPrintable(d.err);
-    EXPECT_EQ(Run("agentrouter", {"approve"}).finish().exitCode, 2);
+    EXPECT_EQ(Child("agentrouter", {"approve"}).finish().exitCode, 2);
 }
 
 TEST_F(TareEndToEnd, ApprovedWithAgentrouterApprove) {
-    Run run("tare", {"api", "login", "--issuer", url + "/"});
+    Child run("tare", {"api", "login", "--issuer", url + "/"});
     const QString code = run.waitForErr(kUserCode);
     ASSERT_FALSE(code.isEmpty());
-    ProcessResult a = Run("agentrouter", {"approve", code.toLower(), "--url", url}).finish();
+    ProcessResult a = Child("agentrouter", {"approve", code.toLower(), "--url", url}).finish();
     ASSERT_EQ(a.exitCode, 0) << qPrintable(a.err);
     EXPECT_TRUE(a.out.contains("Approved code " + code)) << qPrintable(a.out);
     const ProcessResult r = run.finish();
@@ -254,7 +264,7 @@ TEST_F(TareEndToEnd, ApprovedWithAgentrouterApprove) {
 
 TEST_F(TareEndToEnd, AnExpiredCodeFailsTheLogin) {
     gw->gateway->admin()->deviceFlow().setSettings({.codeLifetimeSecs = 2, .pollIntervalSecs = 1});
-    Run run("tare", {"api", "login", "--issuer", url});
+    Child run("tare", {"api", "login", "--issuer", url});
     const QString code = run.waitForErr(kUserCode);
     ASSERT_FALSE(code.isEmpty());
     const ProcessResult r = run.finish();
@@ -279,7 +289,8 @@ TEST_F(TareEndToEnd, WrongIssuersAreClearErrors) {
         if (req.path == "/not-an-issuer/.well-known/openid-configuration")
             return FakeResponse::json(404, R"({"error":"not found"})");
         return FakeResponse::json(
-            200, R"({"issuer":"https://login.example.com","device_authorization_endpoint":"https://login.example.com/device","token_endpoint":"https://login.example.com/token"})");
+            200,
+            R"({"issuer":"https://login.example.com","device_authorization_endpoint":"https://login.example.com/device","token_endpoint":"https://login.example.com/token"})");
     });
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(other.port());
     r = tare({"api", "login", "--issuer", base + "/not-an-issuer"});
@@ -318,8 +329,10 @@ TEST_F(TareEndToEnd, ARevokedSignInIsRefusedAndLogoutForgetsIt) {
 
     // Sign in again, then out: the token is revoked at the gateway and gone from the keychain.
     login();
-    const QByteArray token =
-        QJsonDocument::fromJson(keychainRead(tareStore, url)).object()["access_token"].toString().toLatin1();
+    const QByteArray token = QJsonDocument::fromJson(keychainRead(tareStore, url))
+                                 .object()["access_token"]
+                                 .toString()
+                                 .toLatin1();
     ASSERT_FALSE(token.isEmpty());
     r = tare({"api", "logout", "--url", url});
     ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);

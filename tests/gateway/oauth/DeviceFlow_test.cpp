@@ -1,12 +1,12 @@
 // The device authorization grant's state machine (RFC 8628) with time injected: what a polling
 // client hears at each step, and what approving, denying and expiry do.
+#include "oauth/DeviceFlow.h"
+
 #include <gtest/gtest.h>
 
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
-
-#include "oauth/DeviceFlow.h"
 
 namespace ar {
 namespace {
@@ -35,9 +35,10 @@ TEST(DeviceFlow, PendingUntilApprovedThenOneTokenThatOpensTheAdminApi) {
                      });
     auto started = f.flow.start(QStringLiteral("tare"), QStringLiteral("admin"));
     ASSERT_TRUE(started.ok());
-    EXPECT_TRUE(QRegularExpression(QStringLiteral("^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$"))
-                    .match(started->userCode)
-                    .hasMatch())
+    EXPECT_TRUE(
+        QRegularExpression(QStringLiteral("^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$"))
+            .match(started->userCode)
+            .hasMatch())
         << qPrintable(started->userCode);
     EXPECT_EQ(started->expiresIn, 600);
     EXPECT_EQ(started->interval, 5);

@@ -24,8 +24,8 @@ protected:
         gw = std::make_unique<SecretsGateway>(R"({"server":{"port":0}})", &store);
         ASSERT_TRUE(gw->ok()) << qPrintable(gw->error);
         // One-second polls keep the HTTP tests quick; the interval logic has its own tests.
-        gw->gateway->admin()->deviceFlow().setSettings({.codeLifetimeSecs = 600,
-                                                        .pollIntervalSecs = 1});
+        gw->gateway->admin()->deviceFlow().setSettings(
+            {.codeLifetimeSecs = 600, .pollIntervalSecs = 1});
     }
 
     ClientResponse form(const QByteArray& path, const QByteArray& body) {
@@ -33,14 +33,13 @@ protected:
     }
     ClientResponse admin(const QByteArray& method, const QByteArray& path,
                          const QByteArray& body = {}, const QByteArray& token = kAdminToken) {
-        return gw->call(method, path, body,
-                        adminAuth(token) +
-                            (body.isEmpty() ? "" : "Content-Type: application/json\r\n"));
+        return gw->call(
+            method, path, body,
+            adminAuth(token) + (body.isEmpty() ? "" : "Content-Type: application/json\r\n"));
     }
     ClientResponse poll(const QString& deviceCode, const QByteArray& client = "tare") {
-        return form("/oauth/token", "grant_type=" + kDeviceGrant +
-                                        "&device_code=" + deviceCode.toLatin1() +
-                                        "&client_id=" + client);
+        return form("/oauth/token", "grant_type=" + kDeviceGrant + "&device_code=" +
+                                        deviceCode.toLatin1() + "&client_id=" + client);
     }
     // RFC 6749 section 5.2 error name of a 400 answer, checking its shape on the way.
     static QString oauthError(const ClientResponse& r) {
@@ -63,15 +62,17 @@ TEST_F(OAuthEndpointsTest, DiscoveryNamesTheIssuerTheClientAskedFor) {
     const QJsonObject d = r.json();
     const QString issuer = "http://" + QString::fromLatin1(host);
     EXPECT_EQ(d["issuer"].toString(), issuer);
-    EXPECT_EQ(d["device_authorization_endpoint"].toString(), issuer + "/oauth/device_authorization");
+    EXPECT_EQ(d["device_authorization_endpoint"].toString(),
+              issuer + "/oauth/device_authorization");
     EXPECT_EQ(d["token_endpoint"].toString(), issuer + "/oauth/token");
     EXPECT_EQ(d["userinfo_endpoint"].toString(), issuer + "/oauth/userinfo");
     EXPECT_TRUE(d["grant_types_supported"].toArray().contains(
         QJsonValue(QStringLiteral("urn:ietf:params:oauth:grant-type:device_code"))));
 
     // A page re-pointed at 127.0.0.1 by DNS rebinding names its own host: refused.
-    r = gw->raw("GET /.well-known/openid-configuration HTTP/1.1\r\nHost: evil.example\r\n"
-                "Connection: close\r\n\r\n");
+    r = gw->raw(
+        "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: evil.example\r\n"
+        "Connection: close\r\n\r\n");
     EXPECT_EQ(r.status, 403);
     EXPECT_EQ(r.error("code"), QStringLiteral("admin_bad_host"));
 }
@@ -82,7 +83,8 @@ TEST_F(OAuthEndpointsTest, ApprovedThroughTheAdminApiTheTokenOpensTheAdminApi) {
     const QJsonObject codes = r.json();
     const QString deviceCode = codes["device_code"].toString();
     const QString userCode = codes["user_code"].toString();
-    EXPECT_EQ(codes["verification_uri"].toString(), QStringLiteral("http://127.0.0.1/oauth/device"));
+    EXPECT_EQ(codes["verification_uri"].toString(),
+              QStringLiteral("http://127.0.0.1/oauth/device"));
     EXPECT_EQ(codes["verification_uri_complete"].toString(),
               QStringLiteral("http://127.0.0.1/oauth/device?user_code=") + userCode);
     EXPECT_EQ(codes["expires_in"].toInt(), 600);
@@ -97,7 +99,8 @@ TEST_F(OAuthEndpointsTest, ApprovedThroughTheAdminApiTheTokenOpensTheAdminApi) {
     ASSERT_EQ(r.status, 200);
     ASSERT_EQ(r.json()["data"].toArray().size(), 1);
     EXPECT_EQ(r.json()["data"].toArray()[0].toObject()["user_code"].toString(), userCode);
-    r = admin("POST", "/admin/v1/device/approve", R"({"user_code":")" + userCode.toLatin1() + "\"}");
+    r = admin("POST", "/admin/v1/device/approve",
+              R"({"user_code":")" + userCode.toLatin1() + "\"}");
     ASSERT_EQ(r.status, 200) << r.body.constData();
     EXPECT_EQ(r.json()["status"].toString(), QStringLiteral("approved"));
     EXPECT_EQ(r.json()["client_id"].toString(), QStringLiteral("tare"));
@@ -166,7 +169,8 @@ TEST_F(OAuthEndpointsTest, DeniedAndWrongRequestsGetTheRfcErrors) {
     EXPECT_EQ(oauthError(r), QStringLiteral("invalid_request"));
     r = form("/oauth/token", "grant_type=" + kDeviceGrant + "&device_code=nope&client_id=tare");
     EXPECT_EQ(oauthError(r), QStringLiteral("invalid_grant"));
-    r = gw->call("POST", "/oauth/token", R"({"grant_type":"x"})", "Content-Type: application/json\r\n");
+    r = gw->call("POST", "/oauth/token", R"({"grant_type":"x"})",
+                 "Content-Type: application/json\r\n");
     EXPECT_EQ(oauthError(r), QStringLiteral("invalid_request"));
     r = form("/oauth/device_authorization", "scope=admin");
     EXPECT_EQ(oauthError(r), QStringLiteral("invalid_request"));
