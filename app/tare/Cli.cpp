@@ -18,6 +18,11 @@ int fail(const QString& message) {
     return kFailed;
 }
 
+int failIn(const QString& command, const QString& message) {
+    err(paint(command + QLatin1Char(':'), Tone::Bad, 2) + QLatin1Char(' ') + message);
+    return kFailed;
+}
+
 int usageError(const QString& command, const QString& message) {
     err(QStringLiteral("%1: %2\nRun '%1 --help' for usage.").arg(command, message));
     return kUsage;

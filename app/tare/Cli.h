@@ -14,6 +14,7 @@ enum Exit { kOk = 0, kFailed = 1, kUsage = 2 };
 // Messages for people go to stderr; results (tables, JSON, secrets) to stdout.
 void err(const QString& message);
 int fail(const QString& message);  // "tare: message" on stderr, returns kFailed
+int failIn(const QString& command, const QString& message);      // "tare usage: message", kFailed
 int usageError(const QString& command, const QString& message);  // returns kUsage
 void out(const QString& text);                                   // stdout, as is
 

@@ -73,11 +73,12 @@ void sleepMs(int ms) {
     loop.exec();
 }
 
+// Rounded to the nearest unit: a token of 30 days is "in 30 days" a second after it was issued.
 QString inWords(qint64 secs) {
     if (secs < 120) return QStringLiteral("%1 seconds").arg(secs);
-    if (secs < 2 * 3600) return QStringLiteral("%1 minutes").arg(secs / 60);
-    if (secs < 2 * 86400) return QStringLiteral("%1 hours").arg(secs / 3600);
-    return QStringLiteral("%1 days").arg(secs / 86400);
+    if (secs < 2 * 3600) return QStringLiteral("%1 minutes").arg((secs + 30) / 60);
+    if (secs < 2 * 86400) return QStringLiteral("%1 hours").arg((secs + 1800) / 3600);
+    return QStringLiteral("%1 days").arg((secs + 43200) / 86400);
 }
 
 QString expiryText(const QDateTime& expiresAt) {

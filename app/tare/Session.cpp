@@ -50,10 +50,16 @@ HttpReply adminCall(const Session& session, const QByteArray& method, const QStr
 
 int reportFailure(const Command& command, const Session& session, const HttpReply& reply) {
     if (reply.status == 401)
-        return fail(QStringLiteral("%1: the gateway at %2 refused the saved sign-in (%3). Run: "
-                                   "tare api login --issuer %2")
-                        .arg(command.name(), session.gateway, reply.errorMessage()));
-    return fail(QStringLiteral("%1: %2").arg(command.name(), reply.errorMessage()));
+        return failIn(command.name(),
+                      QStringLiteral("the gateway at %1 refused the saved sign-in (%2). Run: "
+                                     "tare api login --issuer %1")
+                          .arg(session.gateway, reply.errorMessage()));
+    if (reply.status == 404 && reply.errorCode() == QLatin1String("unknown_url"))
+        return failIn(command.name(),
+                      QStringLiteral("the gateway at %1 does not offer this (%2); it may be an "
+                                     "older agentrouter.")
+                          .arg(session.gateway, reply.errorMessage()));
+    return failIn(command.name(), reply.errorMessage());
 }
 
 }  // namespace ar::tare
