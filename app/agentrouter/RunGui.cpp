@@ -9,10 +9,13 @@
 #include "Icons.h"
 #include "MainWindow.h"
 #include "TrayIcon.h"
+#include "admin/AdminServices.h"
 #include "config/Config.h"
 #include "core/Gateway.h"
 #include "models/AppSettings.h"
 #include "models/GatewayController.h"
+#include "secrets/KeychainSecretStore.h"
+#include "secrets/SecretEntries.h"
 
 namespace ar::app {
 
@@ -46,7 +49,14 @@ int runGui(int argc, char** argv) {
     gui::AppSettings settings;
     settings.applyTo(config);
 
+    // The keychain's provider credentials and admin token: the admin API, and with it sign-ins
+    // such as `tare api login`, needs the token. Read in the background; nothing waits for it.
+    KeychainSecretStore secrets(secretentry::kService);
     Gateway gateway(config, defaultDataDir());
+    gateway.admin()->setSecretStore(&secrets);
+    gateway.admin()->loadSecrets(gateway.config(), [](const QStringList& warnings) {
+        for (const QString& w : warnings) std::fprintf(stderr, "%s\n", qPrintable(w));
+    });
     gui::MainWindow window(&gateway, gateway.usage());
     window.restoreWindowState();
     QObject::connect(&window, &gui::MainWindow::quitRequested, &app, &QApplication::quit, Qt::QueuedConnection);

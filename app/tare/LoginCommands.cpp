@@ -11,6 +11,7 @@
 #include "Logins.h"
 #include "Session.h"
 #include "common/HttpCall.h"
+#include "common/ReadSecret.h"
 
 namespace ar::tare {
 
@@ -88,6 +89,30 @@ QString expiryText(const QDateTime& expiresAt) {
         .arg(expiresAt.toUTC().toString(Qt::ISODate), inWords(qMax<qint64>(left, 0)));
 }
 
+// `tare api login --with-token`: for scripts and machines where nobody can approve a code.
+int loginWithToken(const Command& cmd, Logins& logins, const QString& gateway) {
+    const QByteArray token = app::readSecret(QStringLiteral("Token for %1: ").arg(gateway));
+    if (token.isEmpty()) return usageError(cmd.name(), QStringLiteral("no token on stdin"));
+    // Checked before it is kept, on an admin endpoint any admin token may read.
+    const HttpReply reply = httpCall("GET", QUrl(gateway + QStringLiteral("/admin/v1/settings")),
+                                     {}, {{"Authorization", "Bearer " + token}});
+    if (!reply.ok())
+        return fail(QStringLiteral("the gateway at %1 refused the token: %2")
+                        .arg(gateway, reply.errorMessage()));
+    SavedLogin login;
+    login.issuer = gateway;
+    login.accessToken = token;
+    login.scope = QStringLiteral("admin");
+    login.clientId = QStringLiteral("tare");
+    login.obtainedAt = QDateTime::currentDateTimeUtc();
+    if (Status s = logins.save(login); !s)
+        return fail(QStringLiteral("cannot keep the token in %1: %2")
+                        .arg(logins.where(), s.error().message));
+    err(QStringLiteral("Signed in to %1 with the token from stdin; it is kept in %2.")
+            .arg(gateway, logins.where()));
+    return kOk;
+}
+
 }  // namespace
 
 int runLogin(const QStringList& args) {
@@ -105,6 +130,10 @@ int runLogin(const QStringList& args) {
                             QStringLiteral("Scopes to ask for (default: admin when the issuer "
                                            "lists it, else openid)."),
                             QStringLiteral("SCOPES")});
+    cmd.parser().addOption(
+        {QStringLiteral("with-token"),
+         QStringLiteral("Skip the device flow: read a token the gateway accepts (such as the "
+                        "output of `agentrouter admin-token`) from stdin.")});
     if (!cmd.parse(args)) return kUsage;
     Logins logins(cmd.value(QStringLiteral("secrets-file")));
     // A login goes where it is told, else to the local gateway (never silently elsewhere).
@@ -116,6 +145,8 @@ int runLogin(const QStringList& args) {
         (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https")))
         return usageError(cmd.name(),
                           QStringLiteral("--issuer: '%1' is not an http(s) URL").arg(issuer));
+
+    if (cmd.isSet(QStringLiteral("with-token"))) return loginWithToken(cmd, logins, issuer);
 
     auto found = discover(issuer);
     if (!found) return fail(found.error().message);

@@ -24,7 +24,9 @@ inline QString binary(const char* name) {
 // One run of a binary, started now; the test may watch its stderr while it runs.
 class Child {
 public:
-    Child(const char* program, const QStringList& args, const QStringList& env = {}) {
+    // `env`: "NAME=value" additions; `input`: what the program reads on stdin.
+    Child(const char* program, const QStringList& args, const QStringList& env = {},
+          const QByteArray& input = {}) {
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.remove(QStringLiteral("NO_COLOR"));
         e.remove(QStringLiteral("CLICOLOR_FORCE"));
@@ -32,6 +34,7 @@ public:
             e.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
         m_process.setProcessEnvironment(e);
         m_process.start(binary(program), args);
+        if (!input.isEmpty()) m_process.write(input);
         m_process.closeWriteChannel();
     }
     ~Child() {

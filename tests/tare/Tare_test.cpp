@@ -309,6 +309,28 @@ TEST_F(TareEndToEnd, WrongIssuersAreClearErrors) {
     EXPECT_TRUE(r.err.contains("tare api login --issuer " + url)) << qPrintable(r.err);
 }
 
+TEST_F(TareEndToEnd, LoginWithATokenFromStdinForScripts) {
+    ProcessResult r =
+        Child("tare", {"api", "login", "--issuer", url, "--with-token"}, {}, "ar-admin-wrong\n")
+            .finish();
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(r.err.contains("refused the token")) << qPrintable(r.err);
+    EXPECT_TRUE(keychainRead(tareStore, url).isEmpty());
+    r = Child("tare", {"api", "login", "--issuer", url, "--with-token"}).finish();
+    EXPECT_EQ(r.exitCode, 2) << "no token on stdin";
+
+    r = Child("tare", {"api", "login", "--issuer", url, "--with-token"}, {}, adminToken + "\n")
+            .finish();
+    ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
+    EXPECT_FALSE(r.out.contains(QString::fromLatin1(adminToken)));
+    EXPECT_FALSE(r.err.contains(QString::fromLatin1(adminToken)));
+    r = tare({"api", "keys", "list", "--url", url});
+    EXPECT_EQ(r.exitCode, 0) << qPrintable(r.err);
+    r = tare({"api", "whoami", "--url", url});
+    ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
+    EXPECT_TRUE(r.out.contains("not stated by the issuer")) << qPrintable(r.out);
+}
+
 TEST_F(TareEndToEnd, ARevokedSignInIsRefusedAndLogoutForgetsIt) {
     login();
     ASSERT_EQ(tare({"api", "keys", "list", "--url", url}).exitCode, 0);
