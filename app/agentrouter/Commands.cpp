@@ -16,6 +16,7 @@
 #include "secrets/SecretStore.h"
 #include "SecretCommands.h"
 #include "events/AccessLog.h"
+#include "keys/KeyService.h"
 #include "usage/KeyPolicy.h"
 
 namespace ar::app {
@@ -151,6 +152,11 @@ int runKeys(const QStringList& args) {
         p.addOption({QStringLiteral("tpm"), QStringLiteral("Tokens per minute."), QStringLiteral("N")});
         p.addOption({QStringLiteral("max-concurrent"), QStringLiteral("Concurrent requests."), QStringLiteral("N")});
         p.addOption({QStringLiteral("expires"), QStringLiteral("Expiry, ISO 8601 (2026-12-31T00:00:00Z)."), QStringLiteral("TIME")});
+        p.addOption({QStringLiteral("keep-in-keychain"),
+                     QStringLiteral("Also keep the key in the OS keychain, so the window can copy it again.")});
+        p.addOption({QStringLiteral("secrets-file"),
+                     QStringLiteral("With --keep-in-keychain: this 0600 file instead of the OS keychain (unencrypted)."),
+                     QStringLiteral("FILE")});
     } else
         p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Key id."));
     if (sub != QLatin1String("create") && sub != QLatin1String("list") && sub != QLatin1String("revoke")) {
@@ -177,13 +183,25 @@ int runKeys(const QStringList& args) {
             err(QStringLiteral("agentrouter keys create: %1").arg(policy.error().message));
             return 2;
         }
-        auto key = store.create(name, policy.value());
+        KeyService keys(store);
+        auto key = keys.create(name, policy.value());
         if (!key) {
             err(key.error().message);
+            return key.error().status == 400 ? 2 : 1;
+        }
+        if (!p.isSet(QStringLiteral("keep-in-keychain"))) {
+            err(QStringLiteral("Created key '%1'. Copy it now: it is shown only once.").arg(name));
+            std::printf("%s\n", qPrintable(key->secret));
+            return 0;
+        }
+        const Status kept = rememberKeySecret(keys, *key, p.value(QStringLiteral("secrets-file")));
+        std::printf("%s\n", qPrintable(key->secret));  // the key exists either way: never lose it
+        if (!kept) {
+            err(QStringLiteral("Created key '%1', but could not keep a copy in the keychain: %2 "
+                               "Copy it now: it is shown only once.").arg(name, kept.error().message));
             return 1;
         }
-        err(QStringLiteral("Created key '%1'. Copy it now: it is shown only once.").arg(name));
-        std::printf("%s\n", qPrintable(key.value()));
+        err(QStringLiteral("Created key '%1' and kept a copy in the keychain.").arg(name));
         return 0;
     }
     if (sub == QLatin1String("list")) {

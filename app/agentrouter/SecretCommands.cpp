@@ -219,6 +219,14 @@ int runKeyAdmin(const QStringList& args) {
     return 0;
 }
 
+Status rememberKeySecret(KeyService& keys, const IssuedKey& key, const QString& secretsFile) {
+    std::unique_ptr<SecretStore> store = openSecretStore(secretsFile);
+    keys.setSecretStore(store.get());
+    const Status s = await<Status>([&](QEventLoop* loop, auto done) { keys.rememberSecret(key, loop, done); });
+    keys.setSecretStore(nullptr);
+    return s;
+}
+
 int runAdminToken(const QStringList& args) {
     QCommandLineParser p;
     addOptions(p);

@@ -4,8 +4,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QThreadPool>
 
 #include "admin/AdminServices.h"
+#include "admin/UsageEndpoint.h"
 #include "auth/ApiKey.h"
 #include "core/GatewayContext.h"
 #include "http/HttpResponder.h"
@@ -195,6 +197,7 @@ void AdminHandler::route(const HttpRequest& request, const QList<QByteArray>& pa
                          HttpResponder* responder) {
     const QByteArray& collection = parts[3];
     if (collection == "keys") return keys(request, parts, responder);
+    if (collection == "usage") return usage(request, parts, responder);
     if (collection == "providers") return providers(request, parts, responder);
     if (collection == "device") return device(request, parts, responder);
     if ((collection == "routes" || collection == "settings") && parts.size() == 4) {
@@ -230,6 +233,31 @@ void AdminHandler::route(const HttpRequest& request, const QList<QByteArray>& pa
                  store ? store->description() : QStringLiteral("none")}}));
     }
     send(responder, fail(unknownPath(request)));
+}
+
+void AdminHandler::usage(const HttpRequest& request, const QList<QByteArray>& parts,
+                         HttpResponder* responder) {
+    if (request.method != "GET") return send(responder, fail(wrongMethod(request)));
+    if (parts.size() > 5) return send(responder, fail(unknownPath(request)));
+    UsageQueries* queries = m_context.usage;
+    if (!queries)
+        return send(responder, fail(ApiError{503, QStringLiteral("The usage ledger is off in this gateway's config."),
+                                             QStringLiteral("server_error"), {}, QStringLiteral("ledger_off")}));
+    QPointer<HttpResponder> client(responder);
+    QPointer<QObject> relay(workerRelay());
+    QThreadPool::globalInstance()->start([queries, client, relay, sub = parts.size() == 5 ? parts[4] : QByteArray(),
+                                          query = request.query] {
+        Result<UsageAnswer> answer = answerUsage(*queries, sub, query, QDateTime::currentDateTimeUtc());
+        if (!relay) return;  // the gateway stopped meanwhile
+        QMetaObject::invokeMethod(
+            relay.data(),
+            [client, answer = std::move(answer)] {
+                if (!client) return;  // the client went away meanwhile
+                if (!answer) return send(client, fail(answer.error()));
+                client->send(200, answer->contentType, answer->body, {{"Cache-Control", "no-store"}});
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void AdminHandler::keys(const HttpRequest& request, const QList<QByteArray>& parts,

@@ -12,7 +12,8 @@ class HttpResponder;
 struct ApiError;
 struct GatewayContext;
 
-// /admin/v1/...: keys (CRUD, rotate, keychain copy), provider credentials, routes, settings.
+// /admin/v1/...: keys (CRUD, rotate, keychain copy), provider credentials, routes, settings,
+// usage queries (see UsageEndpoint.h).
 // Guarded in this order: the peer must be loopback and the Host header a loopback name
 // (DNS rebinding) -> 403; the admin API must be on (token in the secret store) -> 503; the
 // bearer token must match -> 401. No CORS headers, so browsers cannot call it cross-origin.
@@ -26,6 +27,7 @@ public:
 
     // "127.0.0.1[:port]", "localhost[:port]", "[::1][:port]" only.
     static bool isLoopbackHost(QByteArrayView host);
+    // 127.0.0.0/8, ::1, or ::ffff:127.x.y.z.
     static bool isLoopbackPeer(const QByteArray& peer);
 
 private:
@@ -34,6 +36,8 @@ private:
     void route(const HttpRequest& request, const QList<QByteArray>& parts,
                HttpResponder* responder);
     void keys(const HttpRequest& request, const QList<QByteArray>& parts, HttpResponder* responder);
+    // Ledger queries run on the global thread pool so this worker keeps proxying meanwhile.
+    void usage(const HttpRequest& request, const QList<QByteArray>& parts, HttpResponder* responder);
     void providers(const HttpRequest& request, const QList<QByteArray>& parts,
                    HttpResponder* responder);
     void device(const HttpRequest& request, const QList<QByteArray>& parts,

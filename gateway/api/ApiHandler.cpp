@@ -13,6 +13,7 @@
 #include "oauth/OAuthHandler.h"
 #include "upstream/UpstreamPool.h"
 #include "usage/CostControls.h"
+#include "usage/Metrics.h"
 
 namespace ar {
 
@@ -25,6 +26,7 @@ struct ApiRoute {
 
 constexpr ApiRoute kRoutes[] = {
     {"/health", "GET"},
+    {"/metrics", "GET"},
     {"/v1/models", "GET"},
     {"/v1/me", "GET"},
     {"/v1/chat/completions", "POST"},
@@ -50,7 +52,7 @@ ApiHandler::ApiHandler(GatewayContext& context)
 ApiHandler::~ApiHandler() { delete m_pool; }
 
 void ApiHandler::reply(HttpResponder* responder, const HttpRequest& request, const ApiError& error,
-                       const QString& keyId) {
+                       const QString& keyId, const QString& model) {
     HttpHeaders headers;
     if (error.retryAfterSeconds >= 0)
         headers.append({"Retry-After", QByteArray::number(error.retryAfterSeconds)});
@@ -59,6 +61,7 @@ void ApiHandler::reply(HttpResponder* responder, const HttpRequest& request, con
     if (request.path == "/health") return;  // probes would drown the log
     RequestEvent e = baseEvent(m_context, request, keyId);
     e.kind = RequestEvent::Kind::Finished;
+    e.model = model;
     e.status = error.status;
     e.errorCode = error.code.isEmpty() ? error.type : error.code;
     e.latencyMs = 0;
@@ -113,6 +116,7 @@ void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
         replyJson(responder, request, QJsonDocument(health).toJson(QJsonDocument::Compact), {});
         return;
     }
+    if (request.path == "/metrics") return metrics(request, responder);
 
     const QByteArray presented =
         apikey::fromHeaders(request.header("authorization"), request.header("x-api-key"));
@@ -161,6 +165,20 @@ void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
     proxy(endpoint, std::move(request), responder, *key);
 }
 
+void ApiHandler::metrics(const HttpRequest& request, HttpResponder* responder) {
+    // No key: scrapers rarely send one. Loopback peers and loopback Host names only, like the
+    // admin API, so neither the network nor a rebinding web page can read it.
+    if (!AdminHandler::isLoopbackPeer(request.peer) || !AdminHandler::isLoopbackHost(request.header("host"))) {
+        reply(responder, request,
+              ApiError::forbidden(QStringLiteral("/metrics only answers on this machine (loopback "
+                                                 "address and a 127.0.0.1, localhost or [::1] Host)."),
+                                  QStringLiteral("metrics_loopback_only")));
+        return;
+    }
+    const QByteArray body = m_context.metrics ? m_context.metrics->exposition() : QByteArray();
+    responder->send(200, "text/plain; version=0.0.4; charset=utf-8", body, {{"Cache-Control", "no-store"}});
+}
+
 void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* responder,
                        const KeyRecord& key) {
     auto parsed = parseAndValidate(endpoint, request.body);
@@ -171,7 +189,7 @@ void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* 
     const QString model = parsed->value(QStringLiteral("model")).toString();
     QList<ResolvedTarget> targets = m_context.router.resolve(model);
     if (targets.isEmpty()) {
-        reply(responder, request, ApiError::modelNotFound(model), key.id);
+        reply(responder, request, ApiError::modelNotFound(model), key.id, model);
         return;
     }
     RequestEvent started = baseEvent(m_context, request, key.id);
@@ -186,7 +204,7 @@ void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* 
         Status admitted = m_context.costControls->admit(key, endpoint, *parsed, targets.first().upstreamModel,
                                                         started.requestId);
         if (!admitted) {
-            reply(responder, request, admitted.error(), key.id);
+            reply(responder, request, admitted.error(), key.id, model);
             return;
         }
     }

@@ -22,8 +22,10 @@ public:
 private:
     void proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* responder,
                const KeyRecord& key);
+    // Refusals are ledgered too: with the key and, once the body was read, the model asked for.
     void reply(HttpResponder* responder, const HttpRequest& request, const ApiError& error,
-               const QString& keyId = {});
+               const QString& keyId = {}, const QString& model = {});
+    void metrics(const HttpRequest& request, HttpResponder* responder);
     void replyJson(HttpResponder* responder, const HttpRequest& request, const QByteArray& body,
                    const QString& keyId);
 

@@ -11,11 +11,12 @@
 #include "usage/CostControls.h"
 #include "usage/Ledger.h"
 #include "usage/LedgerQueries.h"
+#include "usage/Metrics.h"
 #include "usage/PriceCatalog.h"
 
 namespace ar {
 
-QString keyStorePath(const QString& dataDir) { return dataDir + QStringLiteral("/keys.json"); }
+QString keyStorePath(const QString& dataDir) { return dataDir + QStringLiteral("/keys.sqlite"); }
 
 Gateway::Gateway(Config config, const QString& dataDir, QObject* parent)
     : QObject(parent),
@@ -30,6 +31,8 @@ Gateway::Gateway(Config config, const QString& dataDir, QObject* parent)
     m_prices = std::make_unique<PriceCatalog>(PriceCatalog::builtIn());
     m_prices->merge(PriceCatalog::fromJson(m_config.usage.prices));  // validated by parseConfig
     m_usage = std::make_unique<LedgerQueries>(ledgerPath(dataDir));
+    m_metrics = new Metrics(this);  // counts since the process started, across stop/start
+    m_metrics->attach(m_events);
 }
 
 UsageQueries* Gateway::usage() const { return m_usage.get(); }
@@ -60,6 +63,7 @@ Status Gateway::start() {
     m_context->prices = m_prices.get();
     m_context->costControls = m_costControls;
     m_context->usage = m_usage.get();
+    m_context->metrics = m_metrics;
     const int workers = m_config.server.workers > 0 ? m_config.server.workers
                                                     : qMax(1, QThread::idealThreadCount());
     GatewayContext* context = m_context.get();

@@ -13,6 +13,7 @@ class AdminServices;
 class CostControls;
 class Ledger;
 class LedgerQueries;
+class Metrics;
 class PriceCatalog;
 class UsageQueries;
 class EventBus;
@@ -65,6 +66,7 @@ private:
     std::unique_ptr<LedgerQueries> m_usage;
     std::unique_ptr<Ledger> m_ledger;  // open while running
     CostControls* m_costControls = nullptr;  // child QObject while running
+    Metrics* m_metrics = nullptr;            // child QObject
 };
 
 // Path of the key store inside a data folder.

@@ -14,6 +14,7 @@ namespace ar {
 
 class AdminServices;
 class CostControls;
+class Metrics;
 class PriceCatalog;
 class UsageQueries;
 
@@ -36,6 +37,7 @@ struct GatewayContext {
     const PriceCatalog* prices = nullptr;  // immutable while serving
     CostControls* costControls = nullptr;  // thread-safe; null: no limits checked
     UsageQueries* usage = nullptr;         // the ledger's read side (any thread)
+    const Metrics* metrics = nullptr;      // /metrics (thread-safe)
     const QDateTime startedAt = QDateTime::currentDateTimeUtc();
     std::atomic<quint64> nextRequestId{1};
 };

@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 #include <QIODevice>
+#include <QTimeZone>
+#include <limits>
 
 #include "events/EventBus.h"
 
@@ -12,22 +14,56 @@ AccessLog::AccessLog(EventBus* bus, QIODevice* out, QObject* parent)
     connect(bus, &EventBus::event, this, &AccessLog::onEvent);
 }
 
+namespace {
+
+// "2026-11-26T06:01:24" for the second of `ms`; one line per request makes QDateTime's
+// formatting worth skipping: the prefix is cached per thread and rebuilt once a second.
+void appendTimestamp(QByteArray& out, qint64 ms) {
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QByteArray cached;
+    const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cached = QDateTime::fromSecsSinceEpoch(second, Qt::UTC).toString(Qt::ISODate).toLatin1();
+        if (cached.endsWith('Z')) cached.chop(1);
+    }
+    out += cached;
+    const int millis = int(ms - second * 1000);
+    char buf[6] = {'.', char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10), 'Z', 0};
+    out += buf;
+}
+
+void appendField(QByteArray& out, const char* name, const QString& value) {
+    out += name;
+    if (value.isEmpty()) out += '-';
+    else out += value.toUtf8();
+}
+
+}  // namespace
+
 QByteArray AccessLog::formatLine(const RequestEvent& e) {
-    auto orDash = [](const QString& s) { return s.isEmpty() ? QStringLiteral("-") : s; };
-    QString line = QDateTime::fromMSecsSinceEpoch(e.timestampMs, Qt::UTC)
-                       .toString(Qt::ISODateWithMs) +
-                   QLatin1Char(' ') + QString::number(e.status) + QLatin1Char(' ') + e.method +
-                   QLatin1Char(' ') + e.path + QStringLiteral(" key=") + orDash(e.keyId) +
-                   QStringLiteral(" model=") + orDash(e.model) + QStringLiteral(" provider=") +
-                   orDash(e.provider) + QStringLiteral(" stream=") +
-                   QLatin1String(e.stream ? "1" : "0") + QStringLiteral(" ms=") +
-                   QString::number(e.latencyMs);
-    if (e.ttfbMs >= 0) line += QStringLiteral(" ttfb_ms=") + QString::number(e.ttfbMs);
+    QByteArray line;
+    line.reserve(160);
+    appendTimestamp(line, e.timestampMs);
+    line += ' ';
+    line += QByteArray::number(e.status);
+    line += ' ';
+    line += e.method.toLatin1();
+    line += ' ';
+    line += e.path.toUtf8();
+    appendField(line, " key=", e.keyId);
+    appendField(line, " model=", e.model);
+    appendField(line, " provider=", e.provider);
+    line += e.stream ? " stream=1" : " stream=0";
+    line += " ms=";
+    line += QByteArray::number(e.latencyMs);
+    if (e.ttfbMs >= 0) line += " ttfb_ms=" + QByteArray::number(e.ttfbMs);
     if (e.usage.known())
-        line += QStringLiteral(" tokens=%1/%2").arg(e.usage.promptTokens).arg(e.usage.completionTokens);
-    if (e.attempts > 1) line += QStringLiteral(" attempts=") + QString::number(e.attempts);
-    if (!e.errorCode.isEmpty()) line += QStringLiteral(" error=") + e.errorCode;
-    return line.toUtf8() + '\n';
+        line += " tokens=" + QByteArray::number(e.usage.promptTokens) + '/' + QByteArray::number(e.usage.completionTokens);
+    if (e.attempts > 1) line += " attempts=" + QByteArray::number(e.attempts);
+    if (!e.errorCode.isEmpty()) line += " error=" + e.errorCode.toUtf8();
+    line += '\n';
+    return line;
 }
 
 void AccessLog::onEvent(const RequestEvent& e) {

@@ -46,12 +46,6 @@ Status insertRows(QSqlDatabase& db, const QList<std::pair<QString, LedgerRow>>& 
     return Ok{};
 }
 
-QByteArray journalLine(const QString& uid, const LedgerRow& row) {
-    QJsonObject o = ledger_row::toJson(row);
-    o.insert(QStringLiteral("uid"), uid);
-    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
-}
-
 }  // namespace
 
 // The writer thread's side: its own connection (connections are per thread) and flush timer.
@@ -144,12 +138,8 @@ Status Ledger::open() {
             // A journal left by a killed process: rows it holds may not be committed yet.
             QFile journal(m_journalPath);
             if (journal.open(QIODevice::ReadOnly)) {
-                QList<std::pair<QString, LedgerRow>> rows;
-                for (const QByteArray& line : journal.readAll().split('\n')) {
-                    const QJsonObject o = QJsonDocument::fromJson(line).object();
-                    if (o.isEmpty()) continue;  // a torn last line: its request never finished
-                    rows.append({o.value(QStringLiteral("uid")).toString(), ledger_row::fromJson(o)});
-                }
+                // A torn last line (no '\n') belongs to a request that never finished.
+                const QList<std::pair<QString, LedgerRow>> rows = ledger_row::parseJournal(journal.readAll());
                 journal.close();
                 if (!rows.isEmpty()) result = insertRows(db, rows);
             }
@@ -182,7 +172,7 @@ void Ledger::record(const RequestEvent& finished) {
     if (!m_writer) return;
     const QString uid = m_uidPrefix + QString::number(finished.requestId);
     const LedgerRow row = ledger_row::fromEvent(finished);
-    const QByteArray line = journalLine(uid, row);
+    const QByteArray line = ledger_row::journalLine(uid, row);
     qsizetype queued;
     {
         QMutexLocker lock(&m_mutex);

@@ -1,6 +1,7 @@
 #include "usage/LedgerRowCodec.h"
 
 #include <QSqlQuery>
+#include <QTimeZone>
 #include <QVariant>
 
 #include "usage/CostCalculator.h"
@@ -162,6 +163,125 @@ QByteArray csvField(const QString& s) {
     return b;
 }
 }  // namespace
+
+namespace {
+
+constexpr int kJournalFields = 24;  // tag, uid and the 22 columns
+
+void appendEscaped(QByteArray& out, const QString& s) {
+    const QByteArray utf8 = s.toUtf8();
+    for (char c : utf8) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '\t') out += "\\t";
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+}
+
+QString unescaped(QByteArrayView field) {
+    QByteArray out;
+    out.reserve(field.size());
+    for (qsizetype i = 0; i < field.size(); ++i) {
+        char c = field[i];
+        if (c == '\\' && i + 1 < field.size()) {
+            const char n = field[++i];
+            c = n == 't' ? '\t' : n == 'n' ? '\n' : n;
+        }
+        out += c;
+    }
+    return QString::fromUtf8(out);
+}
+
+}  // namespace
+
+QByteArray journalLine(const QString& uid, const LedgerRow& r) {
+    QByteArray out;
+    out.reserve(256);
+    auto text = [&out](const QString& s) {
+        out += '\t';
+        appendEscaped(out, s);
+    };
+    auto num = [&out](qint64 n) {
+        out += '\t';
+        out += QByteArray::number(n);
+    };
+    out += "J1";
+    text(uid);
+    num(r.time.toMSecsSinceEpoch());
+    text(r.keyId);
+    text(r.endpoint);
+    text(r.model);
+    text(r.provider);
+    text(r.upstreamModel);
+    num(r.stream);
+    num(r.status);
+    text(r.errorCode);
+    num(r.attempts);
+    num(r.promptTokens);
+    num(r.cachedTokens);
+    num(r.cacheWriteTokens);
+    num(r.completionTokens);
+    num(r.reasoningTokens);
+    num(r.images);
+    text(r.imageSize);
+    text(r.imageQuality);
+    num(r.costMicros);
+    num(r.usageEstimated);
+    num(r.latencyMs);
+    num(r.ttfbMs);
+    out += '\n';
+    return out;
+}
+
+QList<std::pair<QString, LedgerRow>> parseJournal(const QByteArray& journal) {
+    QList<std::pair<QString, LedgerRow>> rows;
+    qsizetype start = 0;
+    for (qsizetype end; (end = journal.indexOf('\n', start)) >= 0; start = end + 1) {
+        const QByteArrayView line(journal.constData() + start, end - start);
+        QList<QByteArrayView> f;
+        for (qsizetype from = 0;;) {
+            const qsizetype tab = line.indexOf('\t', from);
+            f.append(line.sliced(from, (tab < 0 ? line.size() : tab) - from));
+            if (tab < 0) break;
+            from = tab + 1;
+        }
+        if (f.size() != kJournalFields || f[0] != "J1") continue;
+        bool ok = true;
+        auto num = [&ok](QByteArrayView v) {
+            bool good = false;
+            const qint64 n = v.toLongLong(&good);
+            ok &= good;
+            return n;
+        };
+        int c = 1;
+        const QString uid = unescaped(f[c++]);
+        LedgerRow r;
+        r.time = QDateTime::fromMSecsSinceEpoch(num(f[c++]), Qt::UTC);
+        r.keyId = unescaped(f[c++]);
+        r.endpoint = unescaped(f[c++]);
+        r.model = unescaped(f[c++]);
+        r.provider = unescaped(f[c++]);
+        r.upstreamModel = unescaped(f[c++]);
+        r.stream = num(f[c++]) != 0;
+        r.status = int(num(f[c++]));
+        r.errorCode = unescaped(f[c++]);
+        r.attempts = int(num(f[c++]));
+        r.promptTokens = num(f[c++]);
+        r.cachedTokens = num(f[c++]);
+        r.cacheWriteTokens = num(f[c++]);
+        r.completionTokens = num(f[c++]);
+        r.reasoningTokens = num(f[c++]);
+        r.images = int(num(f[c++]));
+        r.imageSize = unescaped(f[c++]);
+        r.imageQuality = unescaped(f[c++]);
+        r.costMicros = num(f[c++]);
+        r.usageEstimated = num(f[c++]) != 0;
+        r.latencyMs = num(f[c++]);
+        r.ttfbMs = num(f[c++]);
+        if (ok && !uid.isEmpty()) rows.append({uid, std::move(r)});
+    }
+    return rows;
+}
 
 QByteArray csvHeader() {
     return "id,time,key_id,endpoint,model,provider,upstream_model,stream,status,error_code,attempts,"

@@ -29,7 +29,7 @@ QStringList fieldTexts(const QWidget& w) {
 
 struct Store {
     QTemporaryDir dir;
-    KeyStore store{dir.filePath(QStringLiteral("keys.json"))};
+    KeyStore store{dir.filePath(QStringLiteral("keys.sqlite"))};
     Store() { EXPECT_TRUE(store.load().ok()); }
 };
 

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <cmath>
 
 #include "admin/AdminHandler.h"
 #include "gateway/admin/SecretsTestSupport.h"
@@ -257,6 +258,91 @@ TEST(AdminToken, CreatedOnFirstStartAndKeptInTheStore) {
     // A second start reuses it.
     SecretsGateway again(R"({"server":{"port":0}})", &store);
     EXPECT_EQ(store.entries().value(secretentry::kAdminToken), token);
+}
+
+TEST_F(AdminApiTest, UsageQueriesReadTheLedgerTheGuiReads) {
+    ClientResponse r = admin("POST", "/admin/v1/keys", R"({"name":"usage"})");
+    ASSERT_EQ(r.status, 201) << r.body.constData();
+    const QString id = r.json()["key"].toObject()["id"].toString();
+    const QString secret = r.json()["secret"].toString();
+    ASSERT_EQ(chat(secret).status, 200);
+    ASSERT_EQ(chat(secret).status, 200);
+    // A refusal is ledgered too, with the model it asked for.
+    ASSERT_EQ(gw->call("POST", "/v1/chat/completions",
+                       R"({"model":"no-such-model","messages":[{"role":"user","content":"hi"}]})", bearer(secret))
+                  .status,
+              404);
+
+    // The ledger writer commits within a moment: wait until all three rows are there.
+    QJsonObject totals;
+    pumpUntil([&] {
+        totals = admin("GET", "/admin/v1/usage/totals?from=1h&key_id=" + id.toUtf8()).json();
+        return totals["requests"].toInt() == 3;
+    });
+    EXPECT_EQ(totals["requests"].toInt(), 3);
+    EXPECT_EQ(totals["errors"].toInt(), 1);
+    EXPECT_EQ(totals["prompt_tokens"].toInt(), 2 * 19);  // the fixture's usage, twice
+    EXPECT_EQ(totals["completion_tokens"].toInt(), 2 * 8);
+    EXPECT_GT(totals["cost_usd"].toDouble(), 0.0);
+    EXPECT_EQ(totals["cost_micros"].toInteger(), qint64(std::llround(totals["cost_usd"].toDouble() * 1e6)));
+
+    r = admin("GET", "/admin/v1/usage?from=2h&granularity=hour&group_by=model");
+    ASSERT_EQ(r.status, 200) << r.body.constData();
+    QHash<QString, int> byModel;
+    for (const QJsonValue& b : r.json()["data"].toArray()) byModel[b["group"].toString()] += b["requests"].toInt();
+    EXPECT_EQ(byModel.value("gpt-4o-mini"), 2);
+    EXPECT_EQ(byModel.value("no-such-model"), 1);
+
+    r = admin("GET", "/admin/v1/usage/top?from=1d&group_by=key&n=1");
+    ASSERT_EQ(r.status, 200) << r.body.constData();
+    ASSERT_EQ(r.json()["data"].toArray().size(), 1);
+    EXPECT_EQ(r.json()["data"].toArray().first()["group"].toString(), id);
+
+    // The request log pages backwards from the newest row.
+    r = admin("GET", "/admin/v1/usage/requests?limit=2");
+    ASSERT_EQ(r.status, 200) << r.body.constData();
+    const QJsonArray page = r.json()["data"].toArray();
+    ASSERT_EQ(page.size(), 2);
+    EXPECT_EQ(page.first()["model"].toString(), "no-such-model");
+    EXPECT_EQ(page.first()["status"].toInt(), 404);
+    EXPECT_TRUE(r.json()["has_more"].toBool());
+    r = admin("GET", "/admin/v1/usage/requests?limit=2&before_id=" +
+                         QByteArray::number(r.json()["next_before_id"].toInteger()));
+    ASSERT_EQ(r.json()["data"].toArray().size(), 1);
+    EXPECT_EQ(r.json()["data"].toArray().first()["status"].toInt(), 200);
+
+    r = admin("GET", "/admin/v1/usage/export?from=1h&format=csv");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_TRUE(r.header("content-type").startsWith("text/csv"));
+    EXPECT_EQ(r.body.count('\n'), 4) << r.body.constData();  // a header line and three rows
+    r = admin("GET", "/admin/v1/usage/export?from=1h&format=json");
+    EXPECT_EQ(r.json()["data"].toArray().size(), 3);
+}
+
+TEST_F(AdminApiTest, UsageQueryMistakesAreNamed400s) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"/admin/v1/usage?from=yesterday", "from"},
+        {"/admin/v1/usage?to=2026-13-40", "to"},
+        {"/admin/v1/usage?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "from"},
+        {"/admin/v1/usage?granularity=week", "granularity"},
+        {"/admin/v1/usage?group_by=colour", "group_by"},
+        {"/admin/v1/usage/top?group_by=none", "group_by"},
+        {"/admin/v1/usage/top?n=0", "n"},
+        {"/admin/v1/usage/requests?limit=100000", "limit"},
+        {"/admin/v1/usage/requests?before_id=-1", "before_id"},
+        {"/admin/v1/usage/export?format=xml", "format"},
+    };
+    for (const auto& [path, param] : cases) {
+        const ClientResponse r = admin("GET", path);
+        EXPECT_EQ(r.status, 400) << path;
+        EXPECT_EQ(r.error("param"), param) << path << " " << r.body.constData();
+        EXPECT_EQ(r.error("type"), "invalid_request_error") << path;
+    }
+    EXPECT_EQ(admin("GET", "/admin/v1/usage/nope").status, 404);
+    EXPECT_EQ(admin("POST", "/admin/v1/usage").status, 405);
+    EXPECT_EQ(gw->call("GET", "/admin/v1/usage").status, 401);
+    // The gateway keeps serving after all of them.
+    EXPECT_EQ(admin("GET", "/admin/v1/usage/totals").status, 200);
 }
 
 }  // namespace

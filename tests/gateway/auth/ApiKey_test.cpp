@@ -1,6 +1,10 @@
 #include "auth/ApiKey.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <gtest/gtest.h>
 
 #include "auth/KeyStore.h"
@@ -47,33 +51,94 @@ TEST(ApiKey, HashComparisonIsExact) {
 
 TEST(KeyStore, StoresOnlyTheHashAndVerifiesAcrossReload) {
     QTemporaryDir dir;
-    const QString path = dir.filePath("keys.json");
+    const QString path = dir.filePath("keys.sqlite");
     KeyStore store(path);
     ASSERT_TRUE(store.load().ok());
-    auto key = store.create("ci");
+    auto key = store.create("ci", QJsonObject{{"rpm", 5}});
     ASSERT_TRUE(key.ok());
     const QByteArray secret = apikey::parse(key->toUtf8())->secret;
 
-    QFile f(path);
-    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
-    const QByteArray onDisk = f.readAll();
+    // The database and its WAL hold the hash, never the secret, and only the owner can read them.
+    QByteArray onDisk;
+    for (const QString& file : {path, path + "-wal"}) {
+        QFile f(file);
+        if (!f.exists()) continue;
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        onDisk += f.readAll();
+        EXPECT_EQ(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), 0) << file.toStdString();
+    }
     EXPECT_FALSE(onDisk.contains(secret));
-    EXPECT_TRUE(onDisk.contains(apikey::hashSecret(secret).toHex()));
-    EXPECT_EQ(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), 0);
+    EXPECT_TRUE(onDisk.contains(apikey::hashSecret(secret)));
 
     KeyStore other(path);
     ASSERT_TRUE(other.load().ok());
     const auto record = other.verify(key->toUtf8());
     ASSERT_TRUE(record);
     EXPECT_EQ(record->name, "ci");
+    EXPECT_EQ(record->policy.value("rpm").toInt(), 5);
     EXPECT_FALSE(other.verify(key->toUtf8().chopped(1) + "x"));
+}
+
+TEST(KeyStore, ImportsTheKeysJsonOfAnOlderVersionOnceAndRemovesIt) {
+    QTemporaryDir dir;
+    const QByteArray hash = apikey::hashSecret("legacy-secret");
+    QFile legacy(dir.filePath("keys.json"));
+    ASSERT_TRUE(legacy.open(QIODevice::WriteOnly));
+    legacy.write(QJsonDocument(QJsonObject{
+                     {"version", 1},
+                     {"keys", QJsonArray{QJsonObject{{"id", "k0ld"},
+                                                     {"name", "from json"},
+                                                     {"created_at", "2026-01-02T03:04:05Z"},
+                                                     {"secret_sha256", QString::fromLatin1(hash.toHex())},
+                                                     {"policy", QJsonObject{{"models", QJsonArray{"gpt-4o"}}}},
+                                                     {"revoked", false}}}}})
+                     .toJson());
+    legacy.close();
+
+    KeyStore store(dir.filePath("keys.sqlite"));
+    ASSERT_TRUE(store.load().ok());
+    EXPECT_FALSE(QFile::exists(dir.filePath("keys.json")));
+    const auto record = store.verify("sk-ar-k0ld.legacy-secret");
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->name, "from json");
+    EXPECT_EQ(record->createdAt, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC));
+    EXPECT_EQ(record->policy.value("models").toArray().first().toString(), "gpt-4o");
+
+    KeyStore reopened(dir.filePath("keys.sqlite"));  // imported once: the rows stay, no duplicate
+    ASSERT_TRUE(reopened.load().ok());
+    EXPECT_EQ(reopened.list().size(), 1);
+}
+
+TEST(KeyStore, PolicyChangeAndRotationByAnotherProcessApplyToTheNextVerify) {
+    QTemporaryDir dir;
+    KeyStore serving(dir.filePath("keys.sqlite"));
+    serving.setRecheckIntervalMs(0);
+    ASSERT_TRUE(serving.load().ok());
+    auto key = serving.create("rot");
+    ASSERT_TRUE(key.ok());
+    const QString id = apikey::parse(key->toUtf8())->keyId;
+    ASSERT_TRUE(serving.verify(key->toUtf8()));
+
+    KeyStore cli(dir.filePath("keys.sqlite"));
+    ASSERT_TRUE(cli.load().ok());
+    ASSERT_TRUE(cli.updatePolicy(id, QJsonObject{{"rpm", 1}}).ok());
+    auto rotated = cli.rotate(id);
+    ASSERT_TRUE(rotated.ok());
+
+    EXPECT_FALSE(serving.verify(key->toUtf8()));  // the old secret stops at once
+    const auto now = serving.verify(rotated->toUtf8());
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->policy.value("rpm").toInt(), 1);
+    EXPECT_FALSE(cli.rotate("missing").ok());
+    ASSERT_TRUE(cli.revoke(id).ok());
+    EXPECT_EQ(cli.rotate(id).error().code, "key_revoked");
 }
 
 TEST(KeyStore, KeyMintedByAnotherProcessIsSeenAndRevocationApplies) {
     QTemporaryDir dir;
-    KeyStore serving(dir.filePath("keys.json"));
+    KeyStore serving(dir.filePath("keys.sqlite"));
     ASSERT_TRUE(serving.load().ok());
-    KeyStore cli(dir.filePath("keys.json"));
+    KeyStore cli(dir.filePath("keys.sqlite"));
     ASSERT_TRUE(cli.load().ok());
     auto key = cli.create("late");
     ASSERT_TRUE(key.ok());

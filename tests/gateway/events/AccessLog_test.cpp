@@ -28,6 +28,21 @@ TEST(AccessLog, OneConciseLineWithKeyIdOnly) {
     EXPECT_FALSE(line.contains("secret prompt"));
 }
 
+TEST(AccessLog, MillisecondsAndSecondsStayExactAcrossLines) {
+    RequestEvent e;
+    e.method = "GET";
+    e.path = "/v1/models";
+    e.status = 200;
+    const std::pair<qint64, const char*> cases[] = {{1790000000007, "2026-09-21T14:13:20.007Z "},
+                                                    {1790000000999, "2026-09-21T14:13:20.999Z "},
+                                                    {1790000001000, "2026-09-21T14:13:21.000Z "},
+                                                    {1790000000050, "2026-09-21T14:13:20.050Z "}};
+    for (const auto& [ms, prefix] : cases) {
+        e.timestampMs = ms;
+        EXPECT_TRUE(AccessLog::formatLine(e).startsWith(prefix)) << AccessLog::formatLine(e).constData();
+    }
+}
+
 TEST(AccessLog, ErrorsShowTheirCode) {
     RequestEvent e;
     e.timestampMs = 0;

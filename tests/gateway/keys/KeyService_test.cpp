@@ -50,7 +50,7 @@ TEST(KeyPolicy, RejectsWrongFieldsWithTheFieldNamed) {
 
 class KeyServiceTest : public ::testing::Test {
 protected:
-    QString path() const { return dir.filePath("keys.json"); }
+    QString path() const { return dir.filePath("keys.sqlite"); }
     QTemporaryDir dir;
 };
 

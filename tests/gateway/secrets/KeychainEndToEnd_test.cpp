@@ -133,5 +133,37 @@ TEST(KeychainEndToEnd, SecretsLiveOnlyInTheKeychain) {
             awaitSecret<Status>([&](QObject* ctx, auto done) { store.remove(e, ctx, done); }).ok());
 }
 
+TEST(KeychainEndToEnd, CliKeysCreateCanKeepTheKeyInTheKeychain) {
+    if (qEnvironmentVariableIsEmpty("AR_TEST_KEYRING"))
+        GTEST_SKIP()
+            << "no private keyring (run through scripts/test.sh or scripts/with-keyring.sh)";
+    QTemporaryDir data;
+    QProcess cli;
+    cli.start(QStringLiteral(AR_BINARY_DIR "/app/agentrouter"),
+              {QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("kept"),
+               QStringLiteral("--rpm"), QStringLiteral("30"), QStringLiteral("--keep-in-keychain"),
+               QStringLiteral("--data-dir"), data.path()});
+    ASSERT_TRUE(cli.waitForFinished(60'000));
+    const QByteArray stderrText = cli.readAllStandardError();
+    ASSERT_EQ(cli.exitCode(), 0) << stderrText.constData();
+    const QByteArray secret = cli.readAllStandardOutput().trimmed();
+    ASSERT_TRUE(secret.startsWith("sk-ar-")) << secret.constData();
+    EXPECT_TRUE(stderrText.contains("kept a copy in the keychain")) << stderrText.constData();
+    const QString keyId = QString::fromLatin1(secret.mid(6, secret.indexOf('.') - 6));
+
+    KeychainSecretStore store(secretentry::kService, 20'000);
+    EXPECT_EQ(keychainRead(store, secretentry::gatewayKey(keyId)), secret);
+    // The key store holds the policy and the hash only.
+    QDirIterator it(data.path(), QDir::Files | QDir::Hidden);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        EXPECT_FALSE(f.readAll().contains(secret.split('.').last())) << qPrintable(f.fileName());
+    }
+    EXPECT_TRUE(awaitSecret<Status>([&](QObject* ctx, auto done) {
+                    store.remove(secretentry::gatewayKey(keyId), ctx, done);
+                }).ok());
+}
+
 }  // namespace
 }  // namespace ar::test

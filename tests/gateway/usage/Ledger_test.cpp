@@ -90,18 +90,25 @@ TEST_F(LedgerTest, EveryColumnRoundTrips) {
 }
 
 TEST_F(LedgerTest, AJournalLeftByAKilledProcessIsReplayedOnce) {
-    const LedgerRow row = ledger_row::fromEvent(finished(1, kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 5, 5, 63));
-    QJsonObject line = ledger_row::toJson(row);
-    line.insert(QStringLiteral("uid"), QStringLiteral("deadbeef-1"));
+    RequestEvent e = finished(1, kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 5, 5, 63);
+    e.errorCode = QStringLiteral("odd\tcode\nwith \\ and é");  // separators inside a field survive
+    const LedgerRow row = ledger_row::fromEvent(e);
+    const QByteArray line = ledger_row::journalLine(QStringLiteral("deadbeef-1"), row);
+    // The second line was torn by the kill (no '\n'): its request never finished.
+    const QByteArray torn = ledger_row::journalLine(QStringLiteral("deadbeef-2"), row).chopped(1);
     QFile journal(dir.path() + QStringLiteral("/ledger.journal"));
     ASSERT_TRUE(journal.open(QIODevice::WriteOnly));
-    journal.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + "\n{\"torn");  // a torn last line
+    journal.write(line + torn);
     journal.close();
     record({});
-    EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).requests(10).size(), 1);
+    const QList<LedgerRow> rows = LedgerQueries(ledgerPath(dir.path())).requests(10);
+    ASSERT_EQ(rows.size(), 1);
+    LedgerRow expected = row;
+    expected.id = rows[0].id;
+    EXPECT_EQ(ledger_row::toJson(rows[0]), ledger_row::toJson(expected));
     // The same journal line again (say the journal was not yet truncated): no duplicate.
     ASSERT_TRUE(journal.open(QIODevice::WriteOnly));
-    journal.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + "\n");
+    journal.write(line + "garbage\tline\n");
     journal.close();
     record({});
     EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).requests(10).size(), 1);
