@@ -129,7 +129,8 @@ int runUsage(const QStringList& args) {
         return usageError(cmd.name(), QStringLiteral("--since: '%1' is not a time (2026-11-01, "
                                                      "2026-11-01T12:00:00Z) or an age (24h, 7d)")
                                           .arg(cmd.value(QStringLiteral("since"))));
-    std::optional<QDateTime> to = now;
+    // Times travel in whole seconds: round "now" up so the last second's requests count.
+    std::optional<QDateTime> to = now.time().msec() ? now.addMSecs(1000 - now.time().msec()) : now;
     if (cmd.isSet(QStringLiteral("until"))) {
         to = parseSince(cmd.value(QStringLiteral("until")), now);
         if (!to)
@@ -205,13 +206,28 @@ int runUsage(const QStringList& args) {
                 QStringLiteral("COMPLETION"),
                 QStringLiteral("REASONING"),
                 QStringLiteral("COST")};
-    for (const QJsonObject& o : rows)
-        t.add({o.value(QStringLiteral("group")).toString(), QString::number(counter(o, "requests")),
-               QString::number(counter(o, "errors")), QString::number(counter(o, "prompt_tokens")),
-               QString::number(counter(o, "cached_tokens")),
-               QString::number(counter(o, "completion_tokens")),
-               QString::number(counter(o, "reasoning_tokens")),
-               costText(counter(o, "cost_micros"), counter(o, "unknown_cost_requests"))});
+    // Key ids are opaque to people: show each key's name next to it.
+    QHash<QString, QString> keyNames;
+    if (by == QLatin1String("key")) {
+        t.header.insert(1, QStringLiteral("NAME"));
+        const HttpReply keys = adminCall(*session, "GET", QStringLiteral("/keys"));
+        for (const QJsonValue k : keys.json().value(QStringLiteral("data")).toArray())
+            keyNames.insert(k.toObject().value(QStringLiteral("id")).toString(),
+                            k.toObject().value(QStringLiteral("name")).toString());
+    }
+    for (const QJsonObject& o : rows) {
+        QStringList row{o.value(QStringLiteral("group")).toString(),
+                        QString::number(counter(o, "requests")),
+                        QString::number(counter(o, "errors")),
+                        QString::number(counter(o, "prompt_tokens")),
+                        QString::number(counter(o, "cached_tokens")),
+                        QString::number(counter(o, "completion_tokens")),
+                        QString::number(counter(o, "reasoning_tokens")),
+                        costText(counter(o, "cost_micros"), counter(o, "unknown_cost_requests"))};
+        if (by == QLatin1String("key"))
+            row.insert(1, keyNames.value(row.first(), QStringLiteral("-")));
+        t.add(row);
+    }
     out(t.render());
     return kOk;
 }
