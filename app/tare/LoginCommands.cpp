@@ -40,7 +40,10 @@ Result<Issuer> discover(const QString& issuer) {
             QStringLiteral("%1 is not an OpenID issuer: %2%3 answered HTTP %4%5")
                 .arg(issuer, issuer, kDiscoveryPath)
                 .arg(reply.status)
-                .arg(reply.ok() ? QStringLiteral(" without a JSON document") : QString()));
+                .arg(reply.ok() ? QStringLiteral(" without a JSON document")
+                     // Our gateway explains itself (e.g. its admin API is off): pass that on.
+                     : reply.errorCode().isEmpty() ? QString()
+                                                   : QStringLiteral(": ") + reply.errorMessage()));
     Issuer out;
     out.issuer = doc.value(QStringLiteral("issuer")).toString();
     // OpenID Connect Discovery 1.0 section 4.3: the document must name the issuer it was

@@ -265,6 +265,23 @@ TEST_F(TareEndToEnd, UsageFromTheGatewaysLedger) {
     EXPECT_TRUE(r.out.contains(QRegularExpression("requests\\s+2\\n"))) << qPrintable(r.out);
 }
 
+TEST_F(TareEndToEnd, KeysCanBeKeptInTheGatewaysKeychainOnRequest) {
+    login();
+    ProcessResult r = tare(
+        {"api", "keys", "create", "--url", url, "--name", "kept", "--keep-in-keychain", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
+    const QJsonObject created = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    EXPECT_TRUE(created["stored_in_keychain"].toBool()) << qPrintable(r.out);
+    const QString id = created["key"].toObject()["id"].toString();
+    EXPECT_EQ(keychainRead(store, secretentry::gatewayKey(id)),
+              created["secret"].toString().toUtf8());
+    r = tare({"api", "keys", "create", "--url", url, "--name", "not-kept", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << qPrintable(r.err);
+    const QString other =
+        QJsonDocument::fromJson(r.out.toUtf8()).object()["key"].toObject()["id"].toString();
+    EXPECT_TRUE(keychainRead(store, secretentry::gatewayKey(other)).isEmpty());
+}
+
 TEST_F(TareEndToEnd, ColourOnlyWhenAskedAndNeverWithNoColor) {
     login();
     ASSERT_EQ(tare({"api", "keys", "create", "--url", url, "--name", "c"}).exitCode, 0);
