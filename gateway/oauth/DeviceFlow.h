@@ -16,7 +16,7 @@ struct DeviceFlowSettings {
     int codeLifetimeSecs = 600;                   // RFC 8628 expires_in of a device code
     int pollIntervalSecs = 5;                     // the minimum time between two polls
     qint64 tokenLifetimeSecs = 30LL * 24 * 3600;  // an access token lasts 30 days
-    int maxPending = 50;                          // undecided codes held at once
+    int maxPending = 10;                          // undecided codes (and dialogs) at once
 };
 
 // What the device authorization endpoint answers (RFC 8628 section 3.2).
