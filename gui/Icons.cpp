@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QHash>
+#include <QIconEngine>
 #include <QPainter>
 #include <utility>
 #include <QStyle>
@@ -25,11 +26,54 @@ QStyle::StandardPixmap fallback(const QString& name) {
         {QStringLiteral("delete"), QStyle::SP_TrashIcon},
         {QStringLiteral("export"), QStyle::SP_DialogSaveButton},
         {QStringLiteral("settings"), QStyle::SP_FileDialogInfoView},
+        {QStringLiteral("rotate"), QStyle::SP_BrowserReload},
+        {QStringLiteral("up"), QStyle::SP_ArrowUp},
+        {QStringLiteral("down"), QStyle::SP_ArrowDown},
+        {QStringLiteral("test"), QStyle::SP_DialogApplyButton},
         {QStringLiteral("app"), QStyle::SP_ComputerIcon},
         {QStringLiteral("app-stopped"), QStyle::SP_ComputerIcon},
     };
     return map.value(name, QStyle::SP_FileIcon);
 }
+}  // namespace
+
+namespace {
+
+// The grey line icons, tinted when painted with the palette of that moment: the text colour, or
+// the highlighted-text colour when selected (a grey icon on a blue selection is barely visible),
+// so light and dark palettes both work, also after the palette changes while running.
+class TintedIconEngine : public QIconEngine {
+public:
+    explicit TintedIconEngine(QIcon svg) : m_svg(std::move(svg)) {}
+
+    void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State state) override {
+        const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
+        pm.setDevicePixelRatio(dpr);
+        painter->drawPixmap(rect, pm);
+    }
+
+    QPixmap pixmap(const QSize& size, QIcon::Mode mode, QIcon::State state) override {
+        QPixmap tinted = m_svg.pixmap(size, QIcon::Normal, state);
+        if (tinted.isNull()) return tinted;
+        const QPalette pal = QApplication::palette();
+        QColor c = pal.color(mode == QIcon::Disabled ? QPalette::Disabled : QPalette::Active,
+                             mode == QIcon::Selected ? QPalette::HighlightedText : QPalette::WindowText);
+        if (mode == QIcon::Normal) c.setAlphaF(0.75);
+        if (mode == QIcon::Disabled) c.setAlphaF(0.45);
+        QPainter p(&tinted);
+        p.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        p.fillRect(tinted.rect(), c);
+        return tinted;
+    }
+
+    QSize actualSize(const QSize& size, QIcon::Mode, QIcon::State) override { return size; }
+    QIconEngine* clone() const override { return new TintedIconEngine(m_svg); }
+
+private:
+    QIcon m_svg;
+};
+
 }  // namespace
 
 QIcon icon(const QString& name) {
@@ -38,25 +82,7 @@ QIcon icon(const QString& name) {
     if (svg.pixmap(16, 16).isNull()) return QApplication::style()->standardIcon(fallback(name));
     if (name == QLatin1String("start") || name == QLatin1String("stop") || name.startsWith(QLatin1String("app")))
         return svg;  // coloured on purpose
-    // The grey line icons: in the palette's text colour, and in its highlighted-text colour when
-    // selected (a grey icon on a blue selection is barely visible), so light and dark both work.
-    QIcon out;
-    const QPalette pal = QApplication::palette();
-    for (int size : {16, 20, 24, 32, 48}) {
-        const QPixmap base = svg.pixmap(size, size);
-        for (auto [mode, role] : {std::pair{QIcon::Normal, QPalette::WindowText},
-                                  std::pair{QIcon::Selected, QPalette::HighlightedText}}) {
-            QPixmap tinted = base;
-            QPainter p(&tinted);
-            p.setCompositionMode(QPainter::CompositionMode_SourceIn);
-            QColor c = pal.color(role);
-            if (mode == QIcon::Normal) c.setAlphaF(0.75);
-            p.fillRect(tinted.rect(), c);
-            p.end();
-            out.addPixmap(tinted, mode);
-        }
-    }
-    return out;
+    return QIcon(new TintedIconEngine(svg));
 }
 
 }  // namespace ar::gui

@@ -42,6 +42,14 @@ void TrayIcon::show() {
     if (available()) m_tray->show();
 }
 
+void TrayIcon::notify(const Notification& n) {
+    if (m_shown.size() >= 100) m_shown.removeFirst();
+    m_shown.append(n);
+    const bool bad = n.kind == Notification::Kind::BudgetReached || n.kind == Notification::Kind::ProviderDown;
+    if (available() && m_tray->isVisible())
+        m_tray->showMessage(n.title, n.message, bad ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, 8000);
+}
+
 void TrayIcon::refresh() {
     const bool running = m_controller->running();
     const QString status = running ? tr("Running on %1").arg(m_controller->baseUrl()) : tr("Stopped");

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QList>
 #include <QObject>
+
+#include "events/Notifications.h"
 
 class QAction;
 class QMenu;
@@ -10,7 +13,7 @@ namespace ar::gui {
 
 class GatewayController;
 
-// The tray icon: status, copy base URL, open the window, start/stop, quit.
+// The tray icon: status, copy base URL, open the window, start/stop, quit; notifications.
 class TrayIcon : public QObject {
     Q_OBJECT
 public:
@@ -20,6 +23,11 @@ public:
     bool available() const;  // a system tray exists (never under offscreen)
     void show();
     QMenu* menu() const { return m_menu; }
+
+    // Shows a notification bubble (where a tray exists); the decision to notify is made by
+    // NotificationRules, not here. Every notification shown is kept for the window and tests.
+    void notify(const ar::Notification& notification);
+    const QList<ar::Notification>& shown() const { return m_shown; }
 
 Q_SIGNALS:
     void openRequested();
@@ -34,6 +42,7 @@ private:
     QAction* m_status;
     QAction* m_copyUrl;
     QAction* m_startStop;
+    QList<ar::Notification> m_shown;
 };
 
 }  // namespace ar::gui

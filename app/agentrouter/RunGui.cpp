@@ -2,20 +2,19 @@
 
 #include <QApplication>
 #include <QFile>
-#include <QMessageBox>
 #include <QTimer>
 #include <cstdio>
 
 #include "Icons.h"
 #include "MainWindow.h"
+#include "SecretCommands.h"
 #include "TrayIcon.h"
 #include "admin/AdminServices.h"
 #include "config/Config.h"
 #include "core/Gateway.h"
 #include "models/AppSettings.h"
 #include "models/GatewayController.h"
-#include "secrets/KeychainSecretStore.h"
-#include "secrets/SecretEntries.h"
+#include "secrets/SecretStore.h"
 
 namespace ar::app {
 
@@ -49,15 +48,13 @@ int runGui(int argc, char** argv) {
     gui::AppSettings settings;
     settings.applyTo(config);
 
-    // The keychain's provider credentials and admin token: the admin API, and with it sign-ins
-    // such as `tare api login`, needs the token. Read in the background; nothing waits for it.
-    KeychainSecretStore secrets(secretentry::kService);
+    // The keychain, as `serve` uses it: provider credentials entered in the window go there.
+    // Declared before the gateway, which keeps a pointer to it.
+    std::unique_ptr<SecretStore> secrets = openSecretStore(QString());
     Gateway gateway(config, defaultDataDir());
-    gateway.admin()->setSecretStore(&secrets);
-    gateway.admin()->loadSecrets(gateway.config(), [](const QStringList& warnings) {
-        for (const QString& w : warnings) std::fprintf(stderr, "%s\n", qPrintable(w));
-    });
+    gateway.admin()->setSecretStore(secrets.get());
     gui::MainWindow window(&gateway, gateway.usage());
+    window.setConfigPath(configPath);
     window.restoreWindowState();
     QObject::connect(&window, &gui::MainWindow::quitRequested, &app, &QApplication::quit, Qt::QueuedConnection);
 
@@ -66,19 +63,22 @@ int runGui(int argc, char** argv) {
     if (!minimised) window.show();
     if (!window.tray()->available()) QApplication::setQuitOnLastWindowClosed(true);
 
-    // Start once the event loop runs, so the window paints first; start() only binds and
-    // spawns the worker threads.
+    // Once the event loop runs (the window paints first): read the keychain-held credentials and
+    // the admin token (asynchronous, each call bounded by the keychain timeout), then start, the
+    // way `serve` does. Problems go to the window's banner in plain words, and to stderr.
     QTimer::singleShot(0, window.controller(), [&window, configErrors, configPath] {
         if (!configErrors.isEmpty()) {
-            for (const QString& e : configErrors) std::fprintf(stderr, "config error: %s\n", qPrintable(e));
-            auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Configuration"),
-                                        QObject::tr("%1 has problems; running with no providers:\n\n%2")
-                                            .arg(configPath, configErrors.join(QLatin1Char('\n'))),
-                                        QMessageBox::Ok, &window);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
+            QStringList warnings;
+            for (const QString& e : configErrors) {
+                std::fprintf(stderr, "config error: %s\n", qPrintable(e));
+                warnings << QObject::tr("%1 has a problem, so the gateway runs with no providers: %2").arg(configPath, e);
+            }
+            window.addWarnings(warnings);
         }
-        window.controller()->start();
+        window.controller()->loadSecretsThenStart([&window](QStringList warnings) {
+            for (const QString& w : warnings) std::fprintf(stderr, "%s\n", qPrintable(w));
+            window.addWarnings(warnings);
+        });
     });
     const int rc = QApplication::exec();
     window.saveWindowState();

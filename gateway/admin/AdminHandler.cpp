@@ -401,7 +401,9 @@ void AdminHandler::providers(const HttpRequest& request, const QList<QByteArray>
                      {QStringLiteral("set"), fromKeychain || !p.apiKey.isEmpty()},
                      {QStringLiteral("from"), fromKeychain         ? QStringLiteral("keychain")
                                               : p.apiKey.isEmpty() ? QStringLiteral("none")
-                                                                   : QStringLiteral("env")}}}});
+                                                                   : QStringLiteral("env")}}},
+                // The circuit breaker's view: up, down (cooling down) or half_open (probing).
+                {QStringLiteral("health"), m_context.health.toJson(p.id)}});
         }
         return send(responder, ok(list(data)));
     }

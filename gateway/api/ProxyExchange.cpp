@@ -34,6 +34,7 @@ ProxyExchange::ProxyExchange(GatewayContext& context, UpstreamPool& pool,
 
 ProxyExchange::~ProxyExchange() {
     if (!m_finished) finish(499, QStringLiteral("client_closed"));
+    releaseProbe();
 }
 
 void ProxyExchange::start() {
@@ -69,6 +70,7 @@ void ProxyExchange::startRound() {
 }
 
 void ProxyExchange::tryNextTarget() {
+    releaseProbe();  // a previous attempt that ended without a health verdict
     if (m_nextTarget >= m_targets.size()) {
         startRound();
         return;
@@ -97,6 +99,9 @@ void ProxyExchange::tryNextTarget() {
     m_body.clear();
     m_sse = SseParser{};
     upstream->caFile = m_current.provider->caFile;
+    upstream->idleTimeoutMs = m_current.provider->streamIdleTimeoutMs;
+    m_probe = m_context.health.beginAttempt(m_current.provider->id,
+                                            m_current.provider->timeoutMs + UpstreamPool::kConnectTimeoutMs);
     m_call = m_pool.send(*upstream, m_current.provider->timeoutMs, this);
     connect(m_call, &UpstreamCall::responseHead, this, &ProxyExchange::onHead);
     connect(m_call, &UpstreamCall::bodyData, this, &ProxyExchange::onData);
@@ -169,12 +174,12 @@ void ProxyExchange::onFinished() {
         const int retryAfter = m_call ? m_call->header("retry-after").trimmed().toInt(&ok) : 0;
         if (ok && retryAfter >= 0) error.retryAfterSeconds = retryAfter;
         if (error.retryAfterSeconds >= 0) m_retryAfterMs = error.retryAfterSeconds * 1000;
-        if (canFailOver(status))
-            m_context.health.recordFailure(m_current.provider->id, error.message);
+        if (canFailOver(status)) healthFailure(error.message);
+        else releaseProbe();  // e.g. a 400: says nothing about the provider's health
         failOrFailOver(error);
         return;
     }
-    m_context.health.recordSuccess(m_current.provider->id, m_clock.elapsed() - m_attemptStartMs);
+    healthSuccess();
     if (m_streaming) {
         QList<QByteArray> payloads;
         Status s = m_translator->finishStream(payloads);
@@ -211,10 +216,14 @@ void ProxyExchange::onFinished() {
 
 void ProxyExchange::onFailed(const UpstreamFailure& failure) {
     const QString where = QStringLiteral("provider '%1'").arg(m_current.provider->id);
-    m_context.health.recordFailure(m_current.provider->id, failure.message);
+    healthFailure(failure.message);
     ApiError error = failure.kind == UpstreamFailure::Kind::Timeout
                          ? ApiError::gatewayTimeout(QStringLiteral("Timed out waiting for %1: %2").arg(where, failure.message))
                          : ApiError::badGateway(QStringLiteral("Could not reach %1: %2").arg(where, failure.message));
+    if (failure.kind == UpstreamFailure::Kind::Stalled) {
+        error = ApiError::gatewayTimeout(QStringLiteral("The upstream %1 stalled: %2").arg(where, failure.message));
+        error.code = QStringLiteral("upstream_stream_stalled");
+    }
     if (failure.kind == UpstreamFailure::Kind::Closed && m_upstreamOk)
         error = ApiError::badGateway(QStringLiteral("The upstream %1 closed the connection mid-response.").arg(where),
                                      QStringLiteral("upstream_stream_cut"));
@@ -253,7 +262,24 @@ void ProxyExchange::endStreamWithError(const ApiError& error) {
 
 void ProxyExchange::onClientGone() {
     delete m_call;  // cancel the upstream request now, not at the next event loop turn
+    releaseProbe();
     if (!m_finished) finish(499, QStringLiteral("client_closed"));
+}
+
+void ProxyExchange::healthSuccess() {
+    m_context.health.recordSuccess(m_current.provider->id, m_clock.elapsed() - m_attemptStartMs);
+    m_probe = 0;
+}
+
+void ProxyExchange::healthFailure(const QString& error) {
+    m_context.health.recordFailure(m_current.provider->id, error);
+    m_probe = 0;
+}
+
+void ProxyExchange::releaseProbe() {
+    if (m_probe == 0) return;
+    m_context.health.abandonProbe(m_current.provider->id, m_probe);
+    m_probe = 0;
 }
 
 void ProxyExchange::markFirstByte() {
@@ -277,6 +303,7 @@ HttpHeaders ProxyExchange::responseHeaders() const {
 }
 
 void ProxyExchange::finish(int status, const QString& errorCode, const QByteArray& body) {
+    releaseProbe();
     if (m_finished) return;
     m_finished = true;
     RequestEvent e = m_event;

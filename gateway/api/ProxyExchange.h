@@ -43,6 +43,10 @@ private:
     void onFinished();
     void onFailed(const UpstreamFailure& failure);
     void onClientGone();
+    // Provider health for the current attempt; settling a half-open trial exactly once.
+    void healthSuccess();
+    void healthFailure(const QString& error);
+    void releaseProbe();
 
     bool canFailOver(int status) const;
     void failOrFailOver(const ApiError& error);
@@ -69,6 +73,7 @@ private:
     int m_retryAfterMs = -1;  // the last upstream's Retry-After, if any
     qint64 m_attemptStartMs = 0;
     ResolvedTarget m_current;
+    qint64 m_probe = 0;  // this attempt is its provider's half-open trial (ProviderHealth token)
 
     std::unique_ptr<Translator> m_translator;
     QPointer<UpstreamCall> m_call;

@@ -1,8 +1,9 @@
 #include "auth/ApiKey.h"
 
+#include <QCryptographicHash>
+
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 namespace ar::apikey {
 
@@ -50,10 +51,9 @@ QString format(const ApiKeyParts& parts) {
 }
 
 QByteArray hashSecret(QByteArrayView secret) {
-    QByteArray out(SHA256_DIGEST_LENGTH, Qt::Uninitialized);
-    SHA256(reinterpret_cast<const unsigned char*>(secret.data()), size_t(secret.size()),
-           reinterpret_cast<unsigned char*>(out.data()));
-    return out;
+    // Qt's own SHA-256: OpenSSL 3's one-shot SHA256() looks the algorithm up in its provider
+    // registry on every call, which cost more than the hash on this per-request path.
+    return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
 }
 
 bool hashesEqual(QByteArrayView a, QByteArrayView b) {

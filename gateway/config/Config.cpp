@@ -133,6 +133,7 @@ void parseProviders(Reader& r, const QJsonValue& value, QList<ProviderConfig>& o
         if (!c.caFile.isEmpty() && !QFile::exists(c.caFile))
             r.error(p + QStringLiteral("ca_file"), QStringLiteral("'%1' does not exist").arg(c.caFile));
         c.timeoutMs = int(r.integer(o, QStringLiteral("timeout_ms"), p, c.timeoutMs, 100, 3'600'000));
+        c.streamIdleTimeoutMs = int(r.integer(o, QStringLiteral("stream_idle_timeout_ms"), p, 0, 0, 3'600'000));
         const QJsonValue headers = o.value(QStringLiteral("headers"));
         if (headers.isObject()) {
             const QJsonObject h = headers.toObject();
@@ -204,6 +205,7 @@ void parseRouting(Reader& r, const QJsonObject& o, Config& c) {
     }
     c.healthFailureThreshold = int(r.integer(o, QStringLiteral("health_failure_threshold"), p, c.healthFailureThreshold, 1, 1000));
     c.healthCooldownMs = int(r.integer(o, QStringLiteral("health_cooldown_ms"), p, c.healthCooldownMs, 0, 3'600'000));
+    c.healthMaxCooldownMs = int(r.integer(o, QStringLiteral("health_max_cooldown_ms"), p, c.healthMaxCooldownMs, 0, 86'400'000));
 }
 
 void parseUsage(Reader& r, const QJsonObject& root, UsageSettings& u) {

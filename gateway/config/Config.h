@@ -36,7 +36,8 @@ struct Config {
     QList<Route> routes;
     RetryPolicy retry;
     int healthFailureThreshold = 3;  // consecutive failures that mark a provider down
-    int healthCooldownMs = 30'000;   // how long it stays down before being preferred again
+    int healthCooldownMs = 30'000;   // how long it stays down before one trial request probes it
+    int healthMaxCooldownMs = 300'000;  // a failed trial doubles the cool-down, up to this
     UsageSettings usage;
 
     const ProviderConfig* provider(const QString& id) const;

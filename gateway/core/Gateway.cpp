@@ -37,6 +37,14 @@ Gateway::Gateway(Config config, const QString& dataDir, QObject* parent)
 
 UsageQueries* Gateway::usage() const { return m_usage.get(); }
 
+void Gateway::setConfig(Config config) {
+    m_config = std::move(config);
+    for (ProviderConfig& p : m_config.providers) p.liveCredentials = m_admin->credentials();
+    // The price catalog stays: a running proxy holds a pointer to it.
+}
+
+const ProviderHealth* Gateway::health() const { return m_context ? &m_context->health : nullptr; }
+
 Gateway::~Gateway() { stop(); }
 
 Status Gateway::start() {

@@ -15,6 +15,7 @@ class Ledger;
 class LedgerQueries;
 class Metrics;
 class PriceCatalog;
+class ProviderHealth;
 class UsageQueries;
 class EventBus;
 class HttpServer;
@@ -44,12 +45,17 @@ public:
     // before start() to use the keychain (see AdminServices).
     AdminServices* admin() const { return m_admin; }
     const Config& config() const { return m_config; }
+    // Replaces the config used by the next start() (the running one keeps its own copy);
+    // prices stay as they were.
+    void setConfig(Config config);
 
     // Usage: the ledger's queries (usable while stopped), the price list, and the cost
     // controls (null while stopped). setClock() before start() injects time for tests.
     UsageQueries* usage() const;
     const PriceCatalog& prices() const { return *m_prices; }
     CostControls* costControls() const { return m_costControls; }
+    // Each provider's circuit breaker (null while stopped); thread-safe to read from any thread.
+    const ProviderHealth* health() const;
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
 private:

@@ -24,7 +24,7 @@ struct GatewayContext {
     GatewayContext(Config cfg, KeyStore* keyStore, EventBus* eventBus)
         : config(std::move(cfg)),
           router(&config),
-          health(config.healthFailureThreshold, config.healthCooldownMs),
+          health(config.healthFailureThreshold, config.healthCooldownMs, {}, config.healthMaxCooldownMs),
           keys(keyStore),
           events(eventBus) {}
 

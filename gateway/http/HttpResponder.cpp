@@ -19,8 +19,17 @@ QByteArray HttpResponder::head(int status, const QByteArray& contentType,
     out += ' ';
     out += httpReasonPhrase(status);
     out += "\r\n";
-    if (!contentType.isEmpty()) out += "Content-Type: " + contentType + "\r\n";
-    for (const auto& [name, value] : extra) out += name + ": " + value + "\r\n";
+    if (!contentType.isEmpty()) {
+        out += "Content-Type: ";
+        out += contentType;
+        out += "\r\n";
+    }
+    for (const auto& [name, value] : extra) {  // piece by piece: no temporary per '+'
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
     out += m_keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     return out;
 }

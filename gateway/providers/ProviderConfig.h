@@ -21,6 +21,7 @@ struct ProviderConfig {
     QString apiVersion;   // Azure api-version / anthropic-version
     QList<std::pair<QByteArray, QByteArray>> extraHeaders;
     int timeoutMs = 120000;  // time allowed until the upstream's first byte
+    int streamIdleTimeoutMs = 0;  // longest silence once the answer has begun (0: timeoutMs)
     QString caFile;          // PEM file of extra CAs to trust (self-signed local servers)
     QString credential = QStringLiteral("env");  // "env" or "keychain" (entry "provider:<id>")
     // Credentials that may change while serving (keychain, admin API); the translator factory

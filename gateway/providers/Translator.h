@@ -22,6 +22,8 @@ struct UpstreamRequest {
     QByteArray body;
     bool stream = false;
     QString caFile;  // extra trusted CA certificates (PEM) for this provider's TLS, if any
+    int idleTimeoutMs = 0;  // once the answer has begun, the longest silence allowed (0: the
+                            // time allowed for the answer to begin)
 };
 
 // A whole (non-stream) answer in OpenAI format.

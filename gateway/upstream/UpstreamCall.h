@@ -11,7 +11,7 @@ namespace ar {
 class UpstreamConnection;
 
 struct UpstreamFailure {
-    enum class Kind { Connect, Timeout, Protocol, Closed };
+    enum class Kind { Connect, Timeout, Stalled, Protocol, Closed };  // Stalled: silent mid-response
     Kind kind = Kind::Connect;
     QString message;
 };

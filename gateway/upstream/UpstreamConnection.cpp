@@ -94,10 +94,11 @@ bool UpstreamConnection::reusable() const {
 }
 
 void UpstreamConnection::start(UpstreamCall* call, const QByteArray& bytes, int connectTimeoutMs,
-                               int responseTimeoutMs) {
+                               int responseTimeoutMs, int idleTimeoutMs) {
     m_call = call;
     call->m_connection = this;
     m_responseTimeoutMs = responseTimeoutMs;
+    m_idleTimeoutMs = idleTimeoutMs > 0 ? idleTimeoutMs : responseTimeoutMs;
     m_messageDone = false;
     m_headers.reset();
     http_parser_init(m_parser.get(), HTTP_RESPONSE);
@@ -147,8 +148,9 @@ void UpstreamConnection::onReadyRead() {
         m_pool->discard(this);
         return;
     }
-    // A stalled stream times out like a late first byte.
-    m_timer.start(m_responseTimeoutMs);
+    // Until the head arrives the response timeout runs; after it, each silence may last up to
+    // the idle timeout, so a stalled stream ends instead of hanging.
+    m_timer.start(m_call->m_status != 0 ? m_idleTimeoutMs : m_responseTimeoutMs);
     qsizetype offset = 0;
     while (offset < data.size() && m_call && !m_messageDone) {
         const size_t parsed =
@@ -168,6 +170,7 @@ void UpstreamConnection::onReadyRead() {
     }
     flushBody();
     if (m_messageDone && m_call) complete();
+    else if (m_call && m_call->m_status != 0) m_timer.start(m_idleTimeoutMs);
 }
 
 void UpstreamConnection::flushBody() {
@@ -225,7 +228,7 @@ void UpstreamConnection::onDisconnected() {
         call->m_connection = nullptr;
         m_pool->discard(this);
         auto* fresh = new UpstreamConnection(m_pool, m_key, m_tls, m_host, m_port);
-        fresh->start(call, m_sentRequest, UpstreamPool::kConnectTimeoutMs, m_responseTimeoutMs);
+        fresh->start(call, m_sentRequest, UpstreamPool::kConnectTimeoutMs, m_responseTimeoutMs, m_idleTimeoutMs);
         return;
     }
     fail(UpstreamFailure::Kind::Closed,
@@ -242,6 +245,9 @@ void UpstreamConnection::onTimeout() {
     if (!m_pendingRequest.isEmpty())
         fail(UpstreamFailure::Kind::Connect,
              QStringLiteral("Timed out connecting to %1:%2.").arg(m_host).arg(m_port));
+    else if (m_call->m_status != 0)
+        fail(UpstreamFailure::Kind::Stalled,
+             QStringLiteral("The upstream sent nothing for %1 ms mid-response.").arg(m_idleTimeoutMs));
     else
         fail(UpstreamFailure::Kind::Timeout,
              QStringLiteral("The upstream did not answer within %1 ms.").arg(m_responseTimeoutMs));

@@ -28,9 +28,10 @@ public:
     bool reusable() const;
     bool wasReused() const { return m_requestsServed > 0; }
 
-    // Sends `bytes` for `call`, connecting first if needed.
+    // Sends `bytes` for `call`, connecting first if needed. `responseTimeoutMs` bounds the wait
+    // for the response head, `idleTimeoutMs` (0: the same) each silence once it has begun.
     void start(UpstreamCall* call, const QByteArray& bytes, int connectTimeoutMs,
-               int responseTimeoutMs);
+               int responseTimeoutMs, int idleTimeoutMs = 0);
     // Adds the CAs in a PEM file to the ones the system trusts, for this connection.
     void trustCaFile(const QString& path);
     // The call was destroyed mid-flight: drop the connection.
@@ -62,6 +63,7 @@ private:
     bool m_messageDone = false;
     bool m_keepAlive = false;
     int m_responseTimeoutMs = 0;
+    int m_idleTimeoutMs = 0;
     int m_requestsServed = 0;
 };
 

@@ -13,18 +13,33 @@ QString poolKey(const QUrl& url) {
 
 QByteArray serialise(const UpstreamRequest& request) {
     const QUrl& url = request.url;
-    QByteArray target = url.path(QUrl::FullyEncoded).toUtf8();
-    if (target.isEmpty()) target = "/";
-    if (url.hasQuery()) target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
-    const bool defaultPort = url.port() < 0;
+    const QByteArray path = url.path(QUrl::FullyEncoded).toUtf8();
     QByteArray out;
     out.reserve(request.body.size() + 512);
-    out += request.method + ' ' + target + " HTTP/1.1\r\nHost: " + url.host().toUtf8();
-    if (!defaultPort) out += ':' + QByteArray::number(url.port());
+    // Piece by piece: `a + b + c` on QByteArray builds a temporary per '+', on every request.
+    out += request.method;
+    out += ' ';
+    out += path.isEmpty() ? QByteArray("/") : path;
+    if (url.hasQuery()) {
+        out += '?';
+        out += url.query(QUrl::FullyEncoded).toUtf8();
+    }
+    out += " HTTP/1.1\r\nHost: ";
+    out += url.host().toUtf8();
+    if (url.port() >= 0) {
+        out += ':';
+        out += QByteArray::number(url.port());
+    }
     out += "\r\n";
-    for (const auto& [name, value] : request.headers) out += name + ": " + value + "\r\n";
-    out += "Content-Length: " + QByteArray::number(request.body.size()) + "\r\n";
-    out += "Connection: keep-alive\r\n\r\n";
+    for (const auto& [name, value] : request.headers) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
+    out += "Content-Length: ";
+    out += QByteArray::number(request.body.size());
+    out += "\r\nConnection: keep-alive\r\n\r\n";
     out += request.body;
     return out;
 }
@@ -53,7 +68,8 @@ UpstreamConnection* UpstreamPool::acquire(const QUrl& url, const QString& caFile
 UpstreamCall* UpstreamPool::send(const UpstreamRequest& request, int responseTimeoutMs,
                                  QObject* owner) {
     auto* call = new UpstreamCall(owner);
-    acquire(request.url, request.caFile)->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs);
+    acquire(request.url, request.caFile)
+        ->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs, request.idleTimeoutMs);
     return call;
 }
 

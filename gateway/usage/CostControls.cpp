@@ -85,9 +85,17 @@ void CostControls::addSpendLocked(Account& a, qint64 micros, const QDateTime& at
     }
 }
 
-void CostControls::pruneLocked(Account& a, qint64 nowMs) {
-    while (!a.requestTimes.empty() && a.requestTimes.front() <= nowMs - kRateWindowMs) a.requestTimes.pop_front();
-    while (!a.tokens.empty() && a.tokens.front().first <= nowMs - kRateWindowMs) a.tokens.pop_front();
+Result<KeyPolicy> CostControls::policyOf(const KeyRecord& key) {
+    {
+        QMutexLocker lock(&m_mutex);
+        auto it = m_policies.constFind(key.id);
+        if (it != m_policies.constEnd() && it->first == key.policy) return it->second;
+    }
+    auto parsed = KeyPolicy::fromJson(key.policy);  // once per key and policy version
+    if (!parsed) return parsed;
+    QMutexLocker lock(&m_mutex);
+    m_policies.insert(key.id, {key.policy, parsed.value()});
+    return parsed;
 }
 
 qint64 CostControls::reservationFor(Endpoint endpoint, const QJsonObject& request,
@@ -110,33 +118,33 @@ qint64 CostControls::reservationFor(Endpoint endpoint, const QJsonObject& reques
 
 Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonObject& request,
                            const QString& upstreamModel, quint64 requestId) {
-    auto parsed = KeyPolicy::fromJson(key.policy);
+    auto parsed = policyOf(key);
     if (!parsed) return ApiError::internal(QStringLiteral("The policy of key '%1' is invalid: %2")
                                                .arg(key.id, parsed.error().message));
     const KeyPolicy& policy = parsed.value();
     const QDateTime now = m_clock();
     const qint64 nowMs = now.toMSecsSinceEpoch();
-    const QString who = QStringLiteral("key '%1'").arg(key.name.isEmpty() ? key.id : key.name);
+    // Only refusals name the key: build that text only for them.
+    const auto whoText = [&key] { return QStringLiteral("key '%1'").arg(key.name.isEmpty() ? key.id : key.name); };
 
     if (policy.expiresAt.isValid() && now >= policy.expiresAt)
         return ApiError::unauthorized(QStringLiteral("The API key %1 expired at %2.")
-                                          .arg(who, policy.expiresAt.toString(Qt::ISODate)),
+                                          .arg(whoText(), policy.expiresAt.toString(Qt::ISODate)),
                                       QStringLiteral("key_expired"));
     const QString model = request.value(QStringLiteral("model")).toString();
     if (!policy.allowsModel(model))
         return ApiError::forbidden(QStringLiteral("The model '%1' is not allowed for %2 (allowed: %3).")
-                                       .arg(model, who, policy.models.join(QStringLiteral(", "))),
+                                       .arg(model, whoText(), policy.models.join(QStringLiteral(", "))),
                                    QStringLiteral("model_not_allowed"));
     const qint64 reservation = reservationFor(endpoint, request, upstreamModel);
 
     QMutexLocker lock(&m_mutex);
     Account& a = m_accounts[key.id];
-    pruneLocked(a, nowMs);
     auto rateLimited = [&](const QString& limit, qint64 resetMs) {
         const int wait = secondsUntil(nowMs, resetMs);
         return ApiError::tooManyRequests(
             QStringLiteral("Rate limit reached for %1: %2. Retry after %3 s (at %4).")
-                .arg(who, limit)
+                .arg(whoText(), limit)
                 .arg(wait)
                 .arg(QDateTime::fromMSecsSinceEpoch(resetMs, Qt::UTC).toString(Qt::ISODate)),
             QStringLiteral("rate_limit_exceeded"), wait);
@@ -144,35 +152,22 @@ Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonO
     if (policy.maxConcurrent > 0 && a.inFlight >= policy.maxConcurrent) {
         ApiError e = ApiError::tooManyRequests(
             QStringLiteral("Rate limit reached for %1: %2 concurrent requests (max_concurrent). "
-                           "Retry when one of them finishes.").arg(who).arg(policy.maxConcurrent),
+                           "Retry when one of them finishes.").arg(whoText()).arg(policy.maxConcurrent),
             QStringLiteral("rate_limit_exceeded"), 1);
         return e;
     }
-    if (policy.rpm > 0 && qsizetype(a.requestTimes.size()) >= policy.rpm)
+    if (policy.rpm > 0 && a.requests.total(nowMs) >= policy.rpm)
         return rateLimited(QStringLiteral("%1 requests per minute (rpm)").arg(policy.rpm),
-                           a.requestTimes[a.requestTimes.size() - policy.rpm] + kRateWindowMs);
-    if (policy.tpm > 0) {
-        qint64 used = 0;
-        for (const auto& t : a.tokens) used += t.second;
-        if (used >= policy.tpm) {
-            // The window frees enough tokens once the oldest entries age out.
-            qint64 resetMs = nowMs + kRateWindowMs;
-            for (const auto& [at, n] : a.tokens) {
-                used -= n;
-                if (used < policy.tpm) {
-                    resetMs = at + kRateWindowMs;
-                    break;
-                }
-            }
-            return rateLimited(QStringLiteral("%1 tokens per minute (tpm)").arg(policy.tpm), resetMs);
-        }
-    }
+                           a.requests.belowAt(nowMs, policy.rpm));
+    if (policy.tpm > 0 && a.tokens.total(nowMs) >= policy.tpm)
+        return rateLimited(QStringLiteral("%1 tokens per minute (tpm)").arg(policy.tpm),
+                           a.tokens.belowAt(nowMs, policy.tpm));
     if (policy.budgetMicros >= 0) {
         const qint64 spent = spentLocked(a, policy.period, now);
         if (spent + a.reservedMicros >= policy.budgetMicros)
             return ApiError::tooManyRequests(
                 QStringLiteral("Budget exceeded for %1: %2 spent of its %3 %4 budget%5; %6.")
-                    .arg(who, usd(spent), usd(policy.budgetMicros), periodAdjective(policy.period),
+                    .arg(whoText(), usd(spent), usd(policy.budgetMicros), periodAdjective(policy.period),
                          a.reservedMicros > 0 ? QStringLiteral(" (requests in flight hold the rest)") : QString(),
                          resetPhrase(policy.period, now)),
                 QStringLiteral("budget_exceeded"), -1);
@@ -186,7 +181,7 @@ Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonO
                          resetPhrase(m_gatewayBudget.period, now)),
                 QStringLiteral("budget_exceeded"), -1);
     }
-    a.requestTimes.push_back(nowMs);
+    a.requests.add(nowMs, 1);
     ++a.inFlight;
     a.reservedMicros += reservation;
     m_gateway.reservedMicros += reservation;
@@ -210,7 +205,7 @@ void CostControls::onFinished(const RequestEvent& e) {
         addSpendLocked(a, e.costMicros, now);
         addSpendLocked(m_gateway, e.costMicros, now);
     }
-    if (e.usage.totalTokens() > 0) a.tokens.emplace_back(now.toMSecsSinceEpoch(), e.usage.totalTokens());
+    if (e.usage.totalTokens() > 0) a.tokens.add(now.toMSecsSinceEpoch(), e.usage.totalTokens());
 }
 
 qint64 CostControls::spendMicros(const QString& keyId, BudgetPeriod period) const {

@@ -4,7 +4,6 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QObject>
-#include <deque>
 
 #include "auth/KeyStore.h"
 #include "core/Result.h"
@@ -12,6 +11,7 @@
 #include "providers/Translator.h"
 #include "usage/Clock.h"
 #include "usage/KeyPolicy.h"
+#include "usage/RateWindow.h"
 
 namespace ar {
 
@@ -35,7 +35,6 @@ struct GatewayBudget {
 class CostControls : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 kRateWindowMs = 60'000;
 
     CostControls(const PriceCatalog* prices, GatewayBudget gatewayBudget, Clock clock = systemClock(),
                  QObject* parent = nullptr);
@@ -62,8 +61,8 @@ private:
     struct Account {
         PeriodSpend day, week, month;
         qint64 totalMicros = 0;
-        std::deque<qint64> requestTimes;                 // admissions in the rate window
-        std::deque<std::pair<qint64, qint64>> tokens;    // (finished at, tokens)
+        RateWindow requests;  // admissions in the last minute
+        RateWindow tokens;    // tokens of requests finished in the last minute
         int inFlight = 0;
         qint64 reservedMicros = 0;
     };
@@ -74,7 +73,8 @@ private:
 
     qint64 spentLocked(const Account& a, BudgetPeriod period, const QDateTime& now) const;
     void addSpendLocked(Account& a, qint64 micros, const QDateTime& at);
-    static void pruneLocked(Account& a, qint64 nowMs);
+    // The parsed policy of a key, cached until its JSON changes (policy updates apply at once).
+    Result<KeyPolicy> policyOf(const KeyRecord& key);
     qint64 reservationFor(Endpoint endpoint, const QJsonObject& request, const QString& upstreamModel) const;
 
     const PriceCatalog* m_prices;
@@ -84,6 +84,7 @@ private:
     QHash<QString, Account> m_accounts;  // by key id
     Account m_gateway;
     QHash<quint64, InFlight> m_inFlight;
+    QHash<QString, std::pair<QJsonObject, KeyPolicy>> m_policies;  // by key id
 };
 
 }  // namespace ar

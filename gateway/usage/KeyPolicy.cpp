@@ -107,9 +107,9 @@ Result<KeyPolicy> KeyPolicy::fromJson(const QJsonObject& o) {
         return true;
     };
     qint64 rpm = 0, conc = 0;
-    if (!count("rpm", rpm) || rpm > 1'000'000) return bad("rpm", "must be a non-negative integer");
+    if (!count("rpm", rpm) || rpm > 1'000'000) return bad("rpm", "must be a whole number from 0 to 1000000");
     if (!count("tpm", p.tpm)) return bad("tpm", "must be a non-negative integer");
-    if (!count("max_concurrent", conc) || conc > 1'000'000) return bad("max_concurrent", "must be a non-negative integer");
+    if (!count("max_concurrent", conc) || conc > 1'000'000) return bad("max_concurrent", "must be a whole number from 0 to 1000000");
     p.rpm = int(rpm);
     p.maxConcurrent = int(conc);
     const QJsonValue expires = o.value(QStringLiteral("expires_at"));

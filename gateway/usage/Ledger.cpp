@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -12,41 +11,13 @@
 #include <unistd.h>
 
 #include "events/EventBus.h"
+#include "usage/LedgerInserter.h"
 #include "usage/LedgerRowCodec.h"
 #include "usage/LedgerSchema.h"
 
 namespace ar {
 
 QString ledgerPath(const QString& dataDir) { return dataDir + QStringLiteral("/ledger.sqlite"); }
-
-namespace {
-
-QString insertSql() {
-    return QStringLiteral("INSERT OR IGNORE INTO requests (request_uid, %1) VALUES (?%2)")
-        .arg(QLatin1String(ledger_schema::columnList()), QStringLiteral(", ?").repeated(22));
-}
-
-// Inserts rows in one transaction; rows already present (journal replay) are skipped.
-Status insertRows(QSqlDatabase& db, const QList<std::pair<QString, LedgerRow>>& rows) {
-    if (!db.transaction())
-        return ApiError::internal(QStringLiteral("Usage ledger: begin: %1").arg(db.lastError().text()));
-    QSqlQuery q(db);
-    q.prepare(insertSql());
-    for (const auto& [uid, row] : rows) {
-        q.addBindValue(uid);
-        ledger_row::bind(q, row);
-        if (!q.exec()) {
-            const QString why = q.lastError().text();
-            db.rollback();
-            return ApiError::internal(QStringLiteral("Usage ledger: insert: %1").arg(why));
-        }
-    }
-    if (!db.commit())
-        return ApiError::internal(QStringLiteral("Usage ledger: commit: %1").arg(db.lastError().text()));
-    return Ok{};
-}
-
-}  // namespace
 
 // The writer thread's side: its own connection (connections are per thread) and flush timer.
 class LedgerWriter : public QObject {
@@ -75,33 +46,23 @@ public:
         close();
     }
 
-    QSqlDatabase* db() {
-        if (m_name.isEmpty()) {
-            m_name = QStringLiteral("ar-ledger-writer-%1").arg(quintptr(this), 0, 16);
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-            db.setDatabaseName(m_ledger->databasePath());
-            if (!db.open() || !ledger_schema::configure(db)) {
-                qWarning("Usage ledger: cannot open %s: %s", qPrintable(m_ledger->databasePath()),
-                         qPrintable(db.lastError().text()));
+    // Opened lazily on the writer thread, which then is the only one to use it.
+    LedgerInserter* inserter() {
+        if (!m_inserter.isOpen()) {
+            if (Status s = m_inserter.open(m_ledger->databasePath()); !s) {
+                qWarning("%s", qPrintable(s.error().message));
+                return nullptr;
             }
         }
-        m_db = QSqlDatabase::database(m_name, false);
-        return m_db.isOpen() ? &m_db : nullptr;
+        return &m_inserter;
     }
 
-    void close() {
-        if (m_name.isEmpty()) return;
-        m_db.close();
-        m_db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(m_name);
-        m_name.clear();
-    }
+    void close() { m_inserter.close(); }
 
 private:
     Ledger* m_ledger;
     QTimer* m_timer = nullptr;
-    QString m_name;
-    QSqlDatabase m_db;
+    LedgerInserter m_inserter;
 };
 
 Ledger::Ledger(const QString& dataDir, QObject* parent)
@@ -141,7 +102,11 @@ Status Ledger::open() {
                 // A torn last line (no '\n') belongs to a request that never finished.
                 const QList<std::pair<QString, LedgerRow>> rows = ledger_row::parseJournal(journal.readAll());
                 journal.close();
-                if (!rows.isEmpty()) result = insertRows(db, rows);
+                if (!rows.isEmpty()) {
+                    LedgerInserter replay;
+                    result = replay.open(m_dbPath);
+                    if (result) result = replay.insert(rows);
+                }
             }
         }
         db.close();
@@ -194,9 +159,9 @@ void Ledger::drain() {
         rows.swap(m_pending);
     }
     if (rows.isEmpty()) return;
-    QSqlDatabase* db = m_writer->db();
-    Status s = db ? insertRows(*db, rows)
-                  : Status(ApiError::internal(QStringLiteral("Usage ledger: no database")));
+    LedgerInserter* inserter = m_writer->inserter();
+    Status s = inserter ? inserter->insert(rows)
+                        : Status(ApiError::internal(QStringLiteral("Usage ledger: cannot open %1").arg(m_dbPath)));
     QMutexLocker lock(&m_mutex);
     if (!s) {
         // Keep them (they are still in the journal) and try again on the next flush.

@@ -1,6 +1,8 @@
 #include "usage/LedgerRowCodec.h"
 
 #include <QSqlQuery>
+#include <algorithm>
+#include <charconv>
 #include <QTimeZone>
 #include <QVariant>
 
@@ -65,66 +67,6 @@ QJsonObject toJson(const LedgerRow& r) {
     return o;
 }
 
-LedgerRow fromJson(const QJsonObject& o) {
-    auto i64 = [&o](const char* k, qint64 def = 0) { return o.value(QLatin1String(k)).toInteger(def); };
-    auto str = [&o](const char* k) { return o.value(QLatin1String(k)).toString(); };
-    LedgerRow r;
-    r.id = i64("id");
-    r.time = QDateTime::fromMSecsSinceEpoch(i64("ts_ms"), Qt::UTC);
-    r.keyId = str("key_id");
-    r.endpoint = str("endpoint");
-    r.model = str("model");
-    r.provider = str("provider");
-    r.upstreamModel = str("upstream_model");
-    r.stream = o.value(QStringLiteral("stream")).toBool();
-    r.status = int(i64("status"));
-    r.errorCode = str("error_code");
-    r.attempts = int(i64("attempts"));
-    r.promptTokens = i64("prompt_tokens");
-    r.cachedTokens = i64("cached_tokens");
-    r.cacheWriteTokens = i64("cache_write_tokens");
-    r.completionTokens = i64("completion_tokens");
-    r.reasoningTokens = i64("reasoning_tokens");
-    r.images = int(i64("images"));
-    r.imageSize = str("image_size");
-    r.imageQuality = str("image_quality");
-    r.costMicros = i64("cost_micros", -1);
-    r.usageEstimated = o.value(QStringLiteral("usage_estimated")).toBool();
-    r.latencyMs = i64("latency_ms", -1);
-    r.ttfbMs = i64("ttfb_ms", -1);
-    return r;
-}
-
-namespace {
-// A null QString binds as SQL NULL, which the NOT NULL text columns refuse.
-QString text(const QString& s) { return s.isNull() ? QStringLiteral("") : s; }
-}  // namespace
-
-void bind(QSqlQuery& q, const LedgerRow& r) {
-    q.addBindValue(r.time.toMSecsSinceEpoch());
-    q.addBindValue(text(r.keyId));
-    q.addBindValue(text(r.endpoint));
-    q.addBindValue(text(r.model));
-    q.addBindValue(text(r.provider));
-    q.addBindValue(text(r.upstreamModel));
-    q.addBindValue(int(r.stream));
-    q.addBindValue(r.status);
-    q.addBindValue(text(r.errorCode));
-    q.addBindValue(r.attempts);
-    q.addBindValue(r.promptTokens);
-    q.addBindValue(r.cachedTokens);
-    q.addBindValue(r.cacheWriteTokens);
-    q.addBindValue(r.completionTokens);
-    q.addBindValue(r.reasoningTokens);
-    q.addBindValue(r.images);
-    q.addBindValue(text(r.imageSize));
-    q.addBindValue(text(r.imageQuality));
-    q.addBindValue(r.costMicros);
-    q.addBindValue(int(r.usageEstimated));
-    q.addBindValue(r.latencyMs);
-    q.addBindValue(r.ttfbMs);
-}
-
 LedgerRow read(const QSqlQuery& q) {
     int c = 0;
     auto next = [&q, &c] { return q.value(c++); };
@@ -168,14 +110,27 @@ namespace {
 
 constexpr int kJournalFields = 24;  // tag, uid and the 22 columns
 
+void appendEscapedByte(QByteArray& out, char c) {
+    if (c == '\\') out.append("\\\\", 2);
+    else if (c == '\t') out.append("\\t", 2);
+    else if (c == '\n') out.append("\\n", 2);
+    else out.append(c);
+}
+
+// Appends `s` as escaped UTF-8; ASCII (ids, model names) without a temporary conversion.
 void appendEscaped(QByteArray& out, const QString& s) {
-    const QByteArray utf8 = s.toUtf8();
-    for (char c : utf8) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\t') out += "\\t";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+    const bool ascii = std::all_of(s.begin(), s.end(), [](QChar ch) { return ch.unicode() < 0x80; });
+    if (!ascii) {
+        for (char c : s.toUtf8()) appendEscapedByte(out, c);
+        return;
     }
+    for (QChar ch : s) appendEscapedByte(out, char(ch.unicode()));
+}
+
+void appendNumber(QByteArray& out, qint64 n) {
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+    out.append(buf, end - buf);
 }
 
 QString unescaped(QByteArrayView field) {
@@ -203,7 +158,7 @@ QByteArray journalLine(const QString& uid, const LedgerRow& r) {
     };
     auto num = [&out](qint64 n) {
         out += '\t';
-        out += QByteArray::number(n);
+        appendNumber(out, n);
     };
     out += "J1";
     text(uid);

@@ -13,13 +13,10 @@ namespace ar::ledger_row {
 
 LedgerRow fromEvent(const RequestEvent& event);
 
-// JSON (journal lines and the JSON export): snake_case, cost as micros and as "cost_usd"
+// JSON (the admin API and the JSON export): snake_case, cost as micros and as "cost_usd"
 // (null when unknown).
 QJsonObject toJson(const LedgerRow& row);
-LedgerRow fromJson(const QJsonObject& o);
 
-// Binds the values in ledger_schema::columnList() order.
-void bind(QSqlQuery& query, const LedgerRow& row);
 // Reads "id, <columnList>" from the current record.
 LedgerRow read(const QSqlQuery& query);
 

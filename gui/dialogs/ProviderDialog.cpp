@@ -10,7 +10,10 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "Icons.h"
+#include "providers/ConnectionCheck.h"
 #include "providers/ProviderPresets.h"
+#include "widgets/ConnectionTestStatus.h"
 
 namespace ar::gui {
 
@@ -34,8 +37,10 @@ QVBoxLayout* withError(QWidget* field, QLabel* error) {
 
 }  // namespace
 
-ProviderDialog::ProviderDialog(const QStringList& existingIds, const ProviderConfig* editing, QWidget* parent)
-    : QDialog(parent), m_existingIds(existingIds), m_editing(editing != nullptr) {
+ProviderDialog::ProviderDialog(const QStringList& existingIds, const ProviderConfig* editing, QWidget* parent,
+                               ConnectionChecker* checker)
+    : QDialog(parent), m_existingIds(existingIds), m_editing(editing != nullptr), m_checker(checker) {
+    if (editing) m_editingConfig = *editing;
     setWindowTitle(editing ? tr("Edit provider") : tr("Add provider"));
     setAccessibleName(windowTitle());
 
@@ -81,6 +86,16 @@ ProviderDialog::ProviderDialog(const QStringList& existingIds, const ProviderCon
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(note);
+    if (m_checker) {
+        m_test = new QPushButton(icon(QStringLiteral("test")), tr("&Test connection"), this);
+        m_test->setToolTip(tr("Ask the provider for its model list with these settings (Alt+T)"));
+        m_testStatus = new ConnectionTestStatus(this);
+        auto* testRow = new QHBoxLayout;
+        testRow->addWidget(m_test, 0, Qt::AlignTop);
+        testRow->addWidget(m_testStatus, 1);
+        layout->addLayout(testRow);
+        connect(m_test, &QPushButton::clicked, this, &ProviderDialog::testConnection);
+    }
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
@@ -177,5 +192,39 @@ ProviderConfig ProviderDialog::provider() const {
 }
 
 QString ProviderDialog::apiKey() const { return m_apiKey->text(); }
+
+ProviderConfig ProviderDialog::forConnectionTest(ProviderConfig p, const QString& typedKey,
+                                                 const ProviderConfig* editing) {
+    if (!typedKey.isEmpty()) {
+        p.apiKey = typedKey;
+        return p;
+    }
+    if (editing && editing->apiKeyEnv == p.apiKeyEnv) {
+        p.apiKey = editing->apiKey;
+        p.liveCredentials = editing->liveCredentials;  // the keychain copy, if there is one
+        p.credential = editing->credential;
+    } else if (!p.apiKeyEnv.isEmpty()) {
+        p.apiKey = qEnvironmentVariable(p.apiKeyEnv.toUtf8().constData());
+    }
+    return p;
+}
+
+void ProviderDialog::testConnection() {
+    if (!m_checker || m_testStatus->running()) return;
+    m_touched = true;
+    revalidate();
+    if (!m_save->isEnabled()) {
+        m_testStatus->finish({false, 0, -1, -1, tr("Fix the fields marked above first.")});
+        return;
+    }
+    const ProviderConfig p =
+        forConnectionTest(provider(), apiKey(), m_editingConfig ? &*m_editingConfig : nullptr);
+    m_test->setEnabled(false);
+    m_testStatus->start(p.id);
+    m_checker->check(p, this, [this](ConnectionCheckResult r) {
+        m_testStatus->finish(r);
+        m_test->setEnabled(true);
+    });
+}
 
 }  // namespace ar::gui

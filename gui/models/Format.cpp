@@ -12,6 +12,7 @@ QString formatDuration(qint64 ms) {
 }
 
 QString formatCost(qint64 micros) {
+    if (micros == 0) return QStringLiteral("$0.00");
     const double dollars = double(micros) / 1e6;
     // Small amounts keep 4 decimals so a single cheap request is not shown as $0.00.
     return QStringLiteral("$%1").arg(dollars, 0, 'f', dollars < 1.0 ? 4 : 2);

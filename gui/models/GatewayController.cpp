@@ -1,5 +1,8 @@
 #include "models/GatewayController.h"
 
+#include <QPointer>
+
+#include "admin/AdminServices.h"
 #include "core/Gateway.h"
 
 namespace ar::gui {
@@ -38,6 +41,16 @@ bool GatewayController::start() {
     m_startedAt = now();
     Q_EMIT stateChanged(true);
     return true;
+}
+
+void GatewayController::loadSecretsThenStart(std::function<void(QStringList)> warnings) {
+    if (!m_gateway) return;
+    QPointer<GatewayController> self(this);
+    m_gateway->admin()->loadSecrets(m_gateway->config(), [self, warnings](QStringList problems) {
+        if (!self) return;
+        if (warnings && !problems.isEmpty()) warnings(problems);
+        self->start();
+    });
 }
 
 void GatewayController::stop() {

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QStringList>
 #include <functional>
 
 namespace ar {
@@ -26,6 +27,11 @@ public:
     QString lastError() const { return m_lastError; }
     qint64 uptimeSeconds() const;     // 0 while stopped
     void setClock(Clock clock) { m_clock = std::move(clock); }
+
+    // The first start, the way `serve` does it: reads the keychain-held provider credentials and
+    // the admin token from the gateway's secret store (asynchronously, each call bounded by the
+    // store's timeout), then starts. `warnings` receives the problems in plain words.
+    void loadSecretsThenStart(std::function<void(QStringList warnings)> warnings);
 
 public Q_SLOTS:
     bool start();

@@ -1,23 +1,28 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QHash>
 
-#include "auth/KeyStore.h"
+#include "keys/KeyService.h"
+#include "usage/KeyBudgets.h"
 
 namespace ar::gui {
 
-// The gateway keys (never secrets) as a table; refresh() re-reads the store.
+// The gateway keys (never secrets) as a table, with each key's spend against its budget;
+// refresh() re-reads the key service.
 class KeyListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Name, Id, Created, State, ColumnCount };
-    enum Role { IdRole = Qt::UserRole + 1, RevokedRole };
+    enum Column { Name, Id, Created, Spend, State, ColumnCount };
+    enum Role { IdRole = Qt::UserRole + 1, RevokedRole, FractionRole };
 
-    explicit KeyListModel(KeyStore* store, QObject* parent = nullptr);
+    explicit KeyListModel(KeyService* keys, QObject* parent = nullptr);
 
     void refresh();
-    KeyStore* store() const { return m_store; }
+    KeyService* service() const { return m_service; }
     const KeyRecord* record(int row) const;
+    // Spend per key, from OverviewModel (the ledger).
+    void setBudgets(const QList<KeyBudgetStatus>& budgets);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -25,8 +30,9 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
 private:
-    KeyStore* m_store;
+    KeyService* m_service;
     QList<KeyRecord> m_keys;
+    QHash<QString, KeyBudgetStatus> m_budgets;
 };
 
 }  // namespace ar::gui

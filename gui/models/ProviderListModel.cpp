@@ -1,5 +1,9 @@
 #include "models/ProviderListModel.h"
 
+#include <QColor>
+
+#include "models/Format.h"
+
 namespace ar::gui {
 
 ProviderListModel::ProviderListModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -32,6 +36,12 @@ void ProviderListModel::remove(const QString& id) {
     }
 }
 
+void ProviderListModel::setHealth(const QList<HealthReport>& health) {
+    m_health.clear();
+    for (const HealthReport& h : health) m_health.insert(h.provider, h);
+    if (!m_providers.isEmpty()) Q_EMIT dataChanged(index(0, Health), index(int(m_providers.size()) - 1, Health));
+}
+
 const ProviderConfig* ProviderListModel::provider(int row) const {
     return row >= 0 && row < m_providers.size() ? &m_providers[row] : nullptr;
 }
@@ -43,15 +53,27 @@ int ProviderListModel::columnCount(const QModelIndex& parent) const { return par
 
 QVariant ProviderListModel::data(const QModelIndex& index, int role) const {
     const ProviderConfig* p = provider(index.row());
-    if (!p || role != Qt::DisplayRole) return {};
+    if (!p) return {};
+    const HealthReport h = m_health.value(p->id, healthReport(p->id, {}, 0));
+    if (index.column() == Health && role == Qt::ForegroundRole && h.down()) return QColor(0xd0, 0x45, 0x3a);
+    if (index.column() == Health && role == Qt::ToolTipRole && !h.lastError.isEmpty()) return h.lastError;
+    if (role != Qt::DisplayRole) return {};
     switch (Column(index.column())) {
     case Id: return p->id;
     case Type: return p->type;
     case BaseUrl: return p->baseUrl.toString();
     case Credential:
+        if (p->credential == QLatin1String("keychain"))
+            return p->apiKeyEnv.isEmpty() ? tr("keychain") : tr("keychain, else $%1").arg(p->apiKeyEnv);
         if (!p->apiKeyEnv.isEmpty())
             return p->apiKey.isEmpty() ? tr("$%1 (not set)").arg(p->apiKeyEnv) : tr("$%1").arg(p->apiKeyEnv);
-        return p->apiKey.isEmpty() ? tr("none") : tr("keychain");
+        return p->apiKey.isEmpty() ? tr("none") : tr("set");
+    case Health: {
+        QString text = healthStatusText(h.status);
+        if (h.lastLatencyMs >= 0 && h.status != HealthStatus::Unknown)
+            text += QStringLiteral(" · ") + formatDuration(h.lastLatencyMs);
+        return text;
+    }
     case ColumnCount: break;
     }
     return {};
@@ -64,6 +86,7 @@ QVariant ProviderListModel::headerData(int section, Qt::Orientation o, int role)
     case Type: return tr("Type");
     case BaseUrl: return tr("Base URL");
     case Credential: return tr("Credential");
+    case Health: return tr("Health");
     case ColumnCount: break;
     }
     return {};

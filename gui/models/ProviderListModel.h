@@ -2,15 +2,19 @@
 
 #include <QAbstractTableModel>
 
+#include <QHash>
+
 #include "providers/ProviderConfig.h"
+#include "routing/HealthReport.h"
 
 namespace ar::gui {
 
-// Configured providers as a table. Credentials are never shown: only where they come from.
+// Configured providers with their health as a table. Credentials are never shown: only where
+// they come from.
 class ProviderListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Type, BaseUrl, Credential, ColumnCount };
+    enum Column { Id, Type, BaseUrl, Credential, Health, ColumnCount };
 
     explicit ProviderListModel(QObject* parent = nullptr);
 
@@ -20,6 +24,8 @@ public:
     void remove(const QString& id);
     const QList<ProviderConfig>& providers() const { return m_providers; }
     const ProviderConfig* provider(int row) const;
+    // Health and latency as the proxy saw them (OverviewModel).
+    void setHealth(const QList<HealthReport>& health);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -28,6 +34,7 @@ public:
 
 private:
     QList<ProviderConfig> m_providers;
+    QHash<QString, HealthReport> m_health;
 };
 
 }  // namespace ar::gui

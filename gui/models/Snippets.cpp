@@ -4,10 +4,6 @@
 
 namespace ar::gui::snippets {
 
-namespace {
-QString keyOrEnv(const QString& key) { return key.isEmpty() ? QStringLiteral("$AGENTROUTER_API_KEY") : key; }
-}  // namespace
-
 QString shellQuote(const QString& text) {
     QString out = text;
     out.replace(QLatin1Char('\''), QLatin1String("'\\''"));
@@ -21,39 +17,41 @@ QString envVars(const QString& baseUrl, const QString& key) {
         .arg(baseUrl, key.isEmpty() ? QStringLiteral("sk-ar-...") : key);
 }
 
-QString curl(const QString& baseUrl, const QString& key) {
+QString curl(const QString& baseUrl) {
     return QStringLiteral("curl -sS %1/chat/completions \\\n"
-                          "  -H \"Authorization: Bearer %2\" \\\n"
+                          "  -H \"Authorization: Bearer $AGENTROUTER_API_KEY\" \\\n"
                           "  -H 'Content-Type: application/json' \\\n"
                           "  -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'")
-        .arg(baseUrl, keyOrEnv(key));
+        .arg(baseUrl);
 }
 
-QString openAiPython(const QString& baseUrl, const QString& key) {
-    const QString apiKey = key.isEmpty() ? QStringLiteral("os.environ[\"AGENTROUTER_API_KEY\"]")
-                                         : QStringLiteral("\"%1\"").arg(key);
+QString openAiPython(const QString& baseUrl) {
     return QStringLiteral("import os\n"
                           "from openai import OpenAI\n\n"
-                          "client = OpenAI(base_url=\"%1\", api_key=%2)\n"
+                          "client = OpenAI(\n"
+                          "    base_url=\"%1\",\n"
+                          "    api_key=os.environ[\"AGENTROUTER_API_KEY\"],\n"
+                          ")\n"
                           "reply = client.chat.completions.create(\n"
                           "    model=\"gpt-4o-mini\",\n"
                           "    messages=[{\"role\": \"user\", \"content\": \"Hello\"}],\n"
                           ")\n"
                           "print(reply.choices[0].message.content)")
-        .arg(baseUrl, apiKey);
+        .arg(baseUrl);
 }
 
-QString openAiNode(const QString& baseUrl, const QString& key) {
-    const QString apiKey = key.isEmpty() ? QStringLiteral("process.env.AGENTROUTER_API_KEY")
-                                         : QStringLiteral("\"%1\"").arg(key);
+QString openAiNode(const QString& baseUrl) {
     return QStringLiteral("import OpenAI from \"openai\";\n\n"
-                          "const client = new OpenAI({ baseURL: \"%1\", apiKey: %2 });\n"
+                          "const client = new OpenAI({\n"
+                          "  baseURL: \"%1\",\n"
+                          "  apiKey: process.env.AGENTROUTER_API_KEY,\n"
+                          "});\n"
                           "const reply = await client.chat.completions.create({\n"
                           "  model: \"gpt-4o-mini\",\n"
                           "  messages: [{ role: \"user\", content: \"Hello\" }],\n"
                           "});\n"
                           "console.log(reply.choices[0].message.content);")
-        .arg(baseUrl, apiKey);
+        .arg(baseUrl);
 }
 
 QString curlForRequest(const QString& baseUrl, const QString& method, const QString& path,

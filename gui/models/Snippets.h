@@ -5,12 +5,13 @@
 
 namespace ar::gui::snippets {
 
-// Ready-to-paste client setups. `key` may be empty: the snippet then reads the key from
-// $AGENTROUTER_API_KEY instead of embedding it.
+// Ready-to-paste client setups. Only the environment snippet holds the key (when given; else a
+// placeholder): the code snippets read it from $AGENTROUTER_API_KEY, so a key never ends up in
+// source files or shell history by way of a pasted snippet.
 QString envVars(const QString& baseUrl, const QString& key = {});
-QString curl(const QString& baseUrl, const QString& key = {});
-QString openAiPython(const QString& baseUrl, const QString& key = {});
-QString openAiNode(const QString& baseUrl, const QString& key = {});
+QString curl(const QString& baseUrl);
+QString openAiPython(const QString& baseUrl);
+QString openAiNode(const QString& baseUrl);
 
 // A recorded request replayed as curl. The key is never included: the command reads
 // $AGENTROUTER_API_KEY. `baseUrl` ends in /v1; `path` starts with /v1.

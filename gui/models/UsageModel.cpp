@@ -8,29 +8,12 @@
 #include <QThreadPool>
 #include <memory>
 
+#include "models/Async.h"
 #include "models/Format.h"
 
 namespace ar::gui {
 
 namespace {
-
-// Runs `work` on the global pool and hands its result to `done` on `context`'s thread, unless
-// `context` is gone by then (the watcher dies with it).
-template <typename T>
-void runAsync(QObject* context, std::function<T()> work, std::function<void(T)> done) {
-    auto promise = std::make_shared<QPromise<T>>();
-    auto* watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
-        if (watcher->future().resultCount() > 0) done(watcher->future().result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(promise->future());
-    QThreadPool::globalInstance()->start([promise, work] {
-        promise->start();
-        promise->addResult(work());
-        promise->finish();
-    });
-}
 
 struct Loaded {
     UsageWindow window;
@@ -41,10 +24,29 @@ struct Loaded {
 
 UsageModel::UsageModel(UsageQueries* queries, QObject* parent) : QObject(parent), m_queries(queries) {}
 
+UsageModel::~UsageModel() {
+    for (QFuture<void>& job : m_jobs) job.waitForFinished();
+}
+
 void UsageModel::setRange(UsageRange range) {
     if (m_range == range) return;
     m_range = range;
     reload();
+}
+
+void UsageModel::setCustomRange(const QDate& first, const QDate& last) {
+    if (m_range == UsageRange::Custom && first == m_customFirst && last == m_customLast) return;
+    m_customFirst = first;
+    m_customLast = last;
+    m_range = UsageRange::Custom;
+    reload();
+}
+
+UsageWindow UsageModel::currentWindow() const {
+    const QDateTime now = m_clock ? m_clock() : QDateTime::currentDateTimeUtc();
+    if (m_range == UsageRange::Custom && m_customFirst.isValid() && m_customLast.isValid())
+        return UsageWindow::forDays(m_customFirst, m_customLast);
+    return UsageWindow::forRange(m_range == UsageRange::Custom ? UsageRange::Last7Days : m_range, now);
 }
 
 void UsageModel::setGroupBy(UsageGroupBy groupBy) {
@@ -56,15 +58,15 @@ void UsageModel::setGroupBy(UsageGroupBy groupBy) {
 void UsageModel::reload() {
     if (!m_queries) return;
     const quint64 generation = ++m_generation;
-    const UsageWindow window =
-        UsageWindow::forRange(m_range, m_clock ? m_clock() : QDateTime::currentDateTimeUtc());
+    const UsageWindow window = currentWindow();
     UsageQueries* queries = m_queries;
     const UsageGroupBy groupBy = m_groupBy;
     if (!m_loading) {
         m_loading = true;
         Q_EMIT loadingChanged(true);
     }
-    runAsync<Loaded>(
+    m_jobs.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
+    m_jobs.append(QFuture<void>(runAsync<Loaded>(
         this,
         [queries, window, groupBy] {
             return Loaded{window, buildUsageSeries(queries->buckets(window.from, window.to, window.granularity, groupBy),
@@ -77,15 +79,15 @@ void UsageModel::reload() {
             m_loading = false;
             Q_EMIT loadingChanged(false);
             Q_EMIT loaded();
-        });
+        })));
 }
 
 void UsageModel::exportCsv(const QString& path) {
     if (!m_queries) return;
-    const UsageWindow window =
-        UsageWindow::forRange(m_range, m_clock ? m_clock() : QDateTime::currentDateTimeUtc());
+    const UsageWindow window = currentWindow();
     UsageQueries* queries = m_queries;
-    runAsync<QString>(
+    m_jobs.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
+    m_jobs.append(QFuture<void>(runAsync<QString>(
         this,
         [queries, window, path] {
             const QByteArray csv = queries->exportCsv(window.from, window.to);
@@ -97,7 +99,7 @@ void UsageModel::exportCsv(const QString& path) {
         [this, path](QString error) {
             if (error.isEmpty()) Q_EMIT exported(true, tr("Exported to %1").arg(path));
             else Q_EMIT exported(false, error);
-        });
+        })));
 }
 
 UsageTotalsModel::UsageTotalsModel(QObject* parent) : QAbstractTableModel(parent) {}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QFuture>
 #include <QObject>
 #include <functional>
 
@@ -16,8 +17,13 @@ public:
     using Clock = std::function<QDateTime()>;
 
     explicit UsageModel(UsageQueries* queries, QObject* parent = nullptr);
+    ~UsageModel() override;  // waits for queries still running (they use `queries`)
 
     void setRange(UsageRange range);
+    // A custom range of whole UTC days (inclusive); switches the range to Custom.
+    void setCustomRange(const QDate& first, const QDate& last);
+    QDate customFirst() const { return m_customFirst; }
+    QDate customLast() const { return m_customLast; }
     void setGroupBy(UsageGroupBy groupBy);
     UsageRange range() const { return m_range; }
     UsageGroupBy groupBy() const { return m_groupBy; }
@@ -38,13 +44,17 @@ Q_SIGNALS:
     void exported(bool ok, const QString& message);
 
 private:
+    UsageWindow currentWindow() const;
+
     UsageQueries* m_queries;
+    QDate m_customFirst, m_customLast;
     UsageRange m_range = UsageRange::Last7Days;
     UsageGroupBy m_groupBy = UsageGroupBy::Model;
     UsageWindow m_window;
     UsageSeries m_series;
     Clock m_clock;
     quint64 m_generation = 0;
+    QList<QFuture<void>> m_jobs;
     bool m_loading = false;
 };
 

@@ -22,6 +22,14 @@ UsageWindow UsageWindow::forRange(UsageRange range, const QDateTime& nowUtc) {
     return w;
 }
 
+UsageWindow UsageWindow::forDays(const QDate& first, const QDate& last) {
+    UsageWindow w;
+    w.from = QDateTime(first, QTime(0, 0), Qt::UTC);
+    w.to = QDateTime(last.addDays(1), QTime(0, 0), Qt::UTC);
+    w.granularity = first == last ? UsageGranularity::Hour : UsageGranularity::Day;
+    return w;
+}
+
 QList<QDateTime> UsageWindow::slots() const {
     QList<QDateTime> out;
     for (QDateTime t = from; t < to;

@@ -9,7 +9,7 @@
 
 namespace ar::gui {
 
-enum class UsageRange { Last24Hours, Last7Days, Last30Days };
+enum class UsageRange { Last24Hours, Last7Days, Last30Days, Custom };
 
 // The time window a range covers, aligned to whole hours or days (UTC) so buckets line up.
 struct UsageWindow {
@@ -18,6 +18,9 @@ struct UsageWindow {
     UsageGranularity granularity = UsageGranularity::Hour;
 
     static UsageWindow forRange(UsageRange range, const QDateTime& nowUtc);
+    // Whole UTC days `first` to `last` inclusive; one day is shown by the hour.
+    static UsageWindow forDays(const QDate& first, const QDate& last);
+    static constexpr int kMaxCustomDays = 366;
     QList<QDateTime> slots() const;
     QString label(const QDateTime& slot) const;  // "14" (hour, local) or "21" (day): fits under a bar
     QString title() const;                       // the dates the labels belong to

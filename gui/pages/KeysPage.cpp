@@ -29,6 +29,10 @@ KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* 
     m_revoke = new QPushButton(icon(QStringLiteral("delete")), tr("Revoke…"), this);
     m_revoke->setShortcut(QKeySequence::Delete);
     m_revoke->setToolTip(tr("Revoke the selected key (Delete)"));
+    m_rotate = new QPushButton(icon(QStringLiteral("rotate")), tr("Rotate…"), this);
+    m_rotate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_rotate->setToolTip(tr("Give the selected key a new secret; the old one stops working (Ctrl+R)"));
+    m_rotate->setAccessibleName(tr("Rotate the selected key"));
 
     m_table = new QTableView(this);
     configureTable(m_table, QStringLiteral("keysTable"), tr("Gateway keys"));
@@ -37,9 +41,11 @@ KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* 
     m_table->setColumnWidth(KeyListModel::Name, 24 * charW);
     m_table->setColumnWidth(KeyListModel::Id, 34 * charW);
     m_table->setColumnWidth(KeyListModel::Created, 20 * charW);
+    m_table->setColumnWidth(KeyListModel::Spend, 26 * charW);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_create);
+    buttons->addWidget(m_rotate);
     buttons->addWidget(m_revoke);
     buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
@@ -49,6 +55,7 @@ KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* 
 
     connect(m_create, &QPushButton::clicked, this, &KeysPage::openCreateDialog);
     connect(m_revoke, &QPushButton::clicked, this, &KeysPage::confirmRevoke);
+    connect(m_rotate, &QPushButton::clicked, this, &KeysPage::confirmRotate);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &KeysPage::updateButtons);
     connect(model, &QAbstractItemModel::modelReset, this, &KeysPage::updateButtons);
     updateButtons();
@@ -57,10 +64,11 @@ KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* 
 void KeysPage::updateButtons() {
     const KeyRecord* k = m_model->record(m_table->currentIndex().row());
     m_revoke->setEnabled(k && !k->revoked);
+    m_rotate->setEnabled(k && !k->revoked);
 }
 
 void KeysPage::openCreateDialog() {
-    auto* dialog = new CreateKeyDialog(m_model->store(), m_controller->configuredUrl(), this);
+    auto* dialog = new CreateKeyDialog(m_model->service(), m_controller->configuredUrl(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &CreateKeyDialog::keyCreated, m_model, &KeyListModel::refresh);
     dialog->open();  // window-modal, no nested event loop
@@ -79,13 +87,45 @@ void KeysPage::confirmRevoke() {
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::buttonClicked, this, [this, revoke, id](QAbstractButton* clicked) {
         if (clicked != revoke) return;
-        if (Status s = m_model->store()->revoke(id); !s) {
+        if (Status s = m_model->service()->revoke(id); !s) {
             auto* err = new QMessageBox(QMessageBox::Critical, tr("Revoke key"), s.error().message,
                                         QMessageBox::Ok, this);
             err->setAttribute(Qt::WA_DeleteOnClose);
             err->open();
         }
         m_model->refresh();
+    });
+    box->open();
+}
+
+void KeysPage::confirmRotate() {
+    const KeyRecord* k = m_model->record(m_table->currentIndex().row());
+    if (!k || k->revoked) return;
+    const QString id = k->id, name = k->name;
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Rotate key"),
+                                tr("Give the key \"%1\" (sk-ar-%2…) a new secret?").arg(name.toHtmlEscaped(), id),
+                                QMessageBox::Cancel, this);
+    box->setInformativeText(tr("The current secret stops working at once; apps using it need the new one. "
+                               "Its policy and usage history stay."));
+    QPushButton* rotate = box->addButton(tr("Rotate"), QMessageBox::AcceptRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, rotate, id, name](QAbstractButton* clicked) {
+        if (clicked != rotate) return;
+        auto issued = m_model->service()->rotate(id);
+        m_model->refresh();
+        if (!issued) {
+            auto* err = new QMessageBox(QMessageBox::Critical, tr("Rotate key"), issued.error().message,
+                                        QMessageBox::Ok, this);
+            err->setAttribute(Qt::WA_DeleteOnClose);
+            err->open();
+            return;
+        }
+        auto* dialog = new CreateKeyDialog(m_model->service(), m_controller->configuredUrl(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->showRotatedSecret(name, issued->secret);
+        dialog->open();
+        Q_EMIT keyRotated(id);
     });
     box->open();
 }

@@ -10,7 +10,8 @@ namespace ar::gui {
 class GatewayController;
 class KeyListModel;
 
-// Gateway keys: list, create (dialog shows the secret once), revoke with confirmation.
+// Gateway keys with spend against budget: create and rotate (the dialog shows the secret
+// once), revoke; both with confirmation.
 class KeysPage : public QWidget {
     Q_OBJECT
 public:
@@ -21,6 +22,10 @@ public:
 public Q_SLOTS:
     void openCreateDialog();
     void confirmRevoke();
+    void confirmRotate();
+
+Q_SIGNALS:
+    void keyRotated(const QString& keyId);
 
 private:
     void updateButtons();
@@ -30,6 +35,7 @@ private:
     QTableView* m_table;
     QPushButton* m_create;
     QPushButton* m_revoke;
+    QPushButton* m_rotate;
 };
 
 }  // namespace ar::gui

@@ -6,6 +6,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QCursor>
+#include <QDateEdit>
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
@@ -63,6 +64,7 @@ UsagePage::UsagePage(UsageModel* model, QWidget* parent) : QWidget(parent), m_mo
     m_range->addItem(tr("Last 24 hours"), int(UsageRange::Last24Hours));
     m_range->addItem(tr("Last 7 days"), int(UsageRange::Last7Days));
     m_range->addItem(tr("Last 30 days"), int(UsageRange::Last30Days));
+    m_range->addItem(tr("Custom range"), int(UsageRange::Custom));
     m_range->setCurrentIndex(m_range->findData(int(model->range())));
     m_group = new QComboBox(this);
     m_group->setAccessibleName(tr("Stack by"));
@@ -77,8 +79,37 @@ UsagePage::UsagePage(UsageModel* model, QWidget* parent) : QWidget(parent), m_mo
     m_export->setToolTip(tr("Save every request in the range as CSV"));
     m_status = new QLabel(this);
 
+    // Custom range: whole UTC days, like the other ranges' buckets.
+    m_custom = new QWidget(this);
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    m_from = new QDateEdit(today.addDays(-13), m_custom);
+    m_from->setAccessibleName(tr("First day of the range"));
+    m_to = new QDateEdit(today, m_custom);
+    m_to->setAccessibleName(tr("Last day of the range"));
+    for (QDateEdit* e : {m_from, m_to}) {
+        e->setCalendarPopup(true);
+        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        e->setMaximumDate(today.addDays(1));
+    }
+    auto* fromLabel = new QLabel(tr("&From"), m_custom);
+    fromLabel->setBuddy(m_from);
+    auto* toLabel = new QLabel(tr("t&o"), m_custom);
+    toLabel->setBuddy(m_to);
+    m_rangeError = new QLabel(m_custom);
+    m_rangeError->setStyleSheet(QStringLiteral("color: #d0453a;"));
+    m_rangeError->setAccessibleName(tr("Date range problem"));
+    auto* customLayout = new QHBoxLayout(m_custom);
+    customLayout->setContentsMargins(0, 0, 0, 0);
+    customLayout->addWidget(fromLabel);
+    customLayout->addWidget(m_from);
+    customLayout->addWidget(toLabel);
+    customLayout->addWidget(m_to);
+    customLayout->addWidget(m_rangeError);
+    m_custom->setVisible(model->range() == UsageRange::Custom);
+
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_range);
+    controls->addWidget(m_custom);
     controls->addWidget(m_group);
     controls->addWidget(m_refresh);
     controls->addStretch(1);
@@ -124,8 +155,14 @@ UsagePage::UsagePage(UsageModel* model, QWidget* parent) : QWidget(parent), m_mo
     layout->addLayout(controls);
     layout->addWidget(m_body, 1);
 
-    connect(m_range, &QComboBox::currentIndexChanged, this,
-            [this] { m_model->setRange(UsageRange(m_range->currentData().toInt())); });
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        const auto range = UsageRange(m_range->currentData().toInt());
+        m_custom->setVisible(range == UsageRange::Custom);
+        if (range == UsageRange::Custom) applyCustomRange();
+        else m_model->setRange(range);
+    });
+    connect(m_from, &QDateEdit::dateChanged, this, &UsagePage::applyCustomRange);
+    connect(m_to, &QDateEdit::dateChanged, this, &UsagePage::applyCustomRange);
     connect(m_group, &QComboBox::currentIndexChanged, this,
             [this] { m_model->setGroupBy(UsageGroupBy(m_group->currentData().toInt())); });
     connect(m_refresh, &QPushButton::clicked, model, &UsageModel::reload);
@@ -136,6 +173,18 @@ UsagePage::UsagePage(UsageModel* model, QWidget* parent) : QWidget(parent), m_mo
     });
     connect(model, &UsageModel::exported, this, [this](bool, const QString& message) { m_status->setText(message); });
     restyle();
+}
+
+void UsagePage::applyCustomRange() {
+    if (UsageRange(m_range->currentData().toInt()) != UsageRange::Custom) return;
+    const QDate first = m_from->date(), last = m_to->date();
+    QString problem;
+    if (first > last) problem = tr("The first day is after the last.");
+    else if (first.daysTo(last) >= UsageWindow::kMaxCustomDays)
+        problem = tr("Pick at most %1 days.").arg(UsageWindow::kMaxCustomDays);
+    m_rangeError->setText(problem);
+    m_rangeError->setVisible(!problem.isEmpty());
+    if (problem.isEmpty()) m_model->setCustomRange(first, last);
 }
 
 void UsagePage::showEvent(QShowEvent* event) {
@@ -161,6 +210,7 @@ void UsagePage::rebuild() {
         const QSignalBlocker blockGroup(m_group);
         m_range->setCurrentIndex(m_range->findData(int(m_model->range())));
         m_group->setCurrentIndex(m_group->findData(int(m_model->groupBy())));
+        m_custom->setVisible(m_model->range() == UsageRange::Custom);
     }
 
     struct Target {

@@ -5,6 +5,7 @@
 class QChart;
 class QChartView;
 class QComboBox;
+class QDateEdit;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
@@ -27,6 +28,9 @@ public:
     QTableView* totalsTable() const { return m_totals; }
     QComboBox* rangeCombo() const { return m_range; }
     QComboBox* groupCombo() const { return m_group; }
+    QDateEdit* fromEdit() const { return m_from; }
+    QDateEdit* toEdit() const { return m_to; }
+    QLabel* rangeError() const { return m_rangeError; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -36,11 +40,16 @@ private:
     void rebuild();
     void restyle();
     void exportCsv();
+    void applyCustomRange();
 
     UsageModel* m_model;
     UsageTotalsModel* m_totalsModel;
     QComboBox* m_range;
     QComboBox* m_group;
+    QWidget* m_custom;
+    QDateEdit* m_from;
+    QDateEdit* m_to;
+    QLabel* m_rangeError;
     QPushButton* m_refresh;
     QPushButton* m_export;
     QLabel* m_status;

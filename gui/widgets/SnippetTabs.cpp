@@ -39,8 +39,8 @@ SnippetTabs::SnippetTabs(QWidget* parent) : QWidget(parent) {
 }
 
 void SnippetTabs::setConnection(const QString& baseUrl, const QString& key) {
-    const QStringList texts{snippets::openAiPython(baseUrl, key), snippets::openAiNode(baseUrl, key),
-                            snippets::curl(baseUrl, key), snippets::envVars(baseUrl, key)};
+    const QStringList texts{snippets::openAiPython(baseUrl), snippets::openAiNode(baseUrl), snippets::curl(baseUrl),
+                            snippets::envVars(baseUrl, key)};
     for (int i = 0; i < m_edits.size(); ++i) m_edits[i]->setPlainText(texts[i]);
 }
 

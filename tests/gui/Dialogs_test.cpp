@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 
 #include "auth/KeyStore.h"
+#include "keys/KeyService.h"
 #include "dialogs/CreateKeyDialog.h"
 #include "dialogs/ProviderDialog.h"
 #include "models/AppSettings.h"
 #include "pages/SettingsPage.h"
+#include "secrets/ProviderCredentials.h"
 #include "config/Config.h"
 
 using namespace ar;
@@ -30,6 +32,7 @@ QStringList fieldTexts(const QWidget& w) {
 struct Store {
     QTemporaryDir dir;
     KeyStore store{dir.filePath(QStringLiteral("keys.sqlite"))};
+    KeyService service{store};
     Store() { EXPECT_TRUE(store.load().ok()); }
 };
 
@@ -49,7 +52,7 @@ TEST(CreateKeyDialog, ValidatesTheName) {
 TEST(CreateKeyDialog, ShowsWhatIsWrongNextToTheField) {
     Store s;
     ASSERT_TRUE(s.store.create(QStringLiteral("laptop")).ok());
-    CreateKeyDialog dialog(&s.store, QStringLiteral("http://127.0.0.1:8787/v1"));
+    CreateKeyDialog dialog(&s.service, QStringLiteral("http://127.0.0.1:8787/v1"));
     EXPECT_FALSE(dialog.createButton()->isEnabled());
     EXPECT_TRUE(dialog.nameError()->text().isEmpty()) << "no complaint before typing";
     dialog.nameEdit()->setText(QStringLiteral("bad/name"));
@@ -65,7 +68,7 @@ TEST(CreateKeyDialog, ShowsWhatIsWrongNextToTheField) {
 
 TEST(CreateKeyDialog, ShowsTheSecretOnceThenForgetsIt) {
     Store s;
-    CreateKeyDialog dialog(&s.store, QStringLiteral("http://127.0.0.1:8787/v1"));
+    CreateKeyDialog dialog(&s.service, QStringLiteral("http://127.0.0.1:8787/v1"));
     QString createdId;
     QObject::connect(&dialog, &CreateKeyDialog::keyCreated, &dialog, [&](const QString& id) { createdId = id; });
     dialog.show();
@@ -156,4 +159,28 @@ TEST(SettingsPage, ValidatesBindAndSaves) {
     EXPECT_EQ(config.server.bind, QStringLiteral("0.0.0.0"));
     EXPECT_EQ(config.server.port, 8787);
     QSettings().clear();  // later tests start from defaults
+}
+
+TEST(ProviderDialog, ConnectionTestUsesTheTypedKeyElseTheCurrentCredential) {
+    ProviderConfig form;
+    form.id = QStringLiteral("openai");
+    form.type = QStringLiteral("openai");
+    form.apiKeyEnv = QStringLiteral("AR_GUI_TEST_UNSET_VARIABLE");
+    EXPECT_EQ(ProviderDialog::forConnectionTest(form, QStringLiteral("sk-typed"), nullptr).apiKey,
+              QStringLiteral("sk-typed"));
+
+    qputenv("AR_GUI_TEST_KEY_VARIABLE", "sk-from-env");
+    form.apiKeyEnv = QStringLiteral("AR_GUI_TEST_KEY_VARIABLE");
+    EXPECT_EQ(ProviderDialog::forConnectionTest(form, QString(), nullptr).apiKey, QStringLiteral("sk-from-env"));
+
+    // Editing without typing a key: the provider's live (keychain) credential is used.
+    ProviderConfig editing = form;
+    auto live = std::make_shared<ProviderCredentials>();
+    live->set(QStringLiteral("openai"), QStringLiteral("sk-from-keychain"));
+    editing.liveCredentials = live;
+    editing.credential = QStringLiteral("keychain");
+    const ProviderConfig tested = ProviderDialog::forConnectionTest(form, QString(), &editing);
+    ASSERT_TRUE(tested.liveCredentials);
+    EXPECT_EQ(tested.liveCredentials->resolve(tested).apiKey, QStringLiteral("sk-from-keychain"));
+    qunsetenv("AR_GUI_TEST_KEY_VARIABLE");
 }

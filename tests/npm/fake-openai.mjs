@@ -10,12 +10,19 @@
 //    The bytes are written in several pieces, one event split across two writes, as TCP may deliver them.
 //  * embeddings honour encoding_format: "base64" is the base64 of the little-endian float32 array, "float"
 //    prints each float32 with its shortest round-trip decimal, as the API does.
+//  * chat answers depend on the request (see chatAnswer): tool results -> text naming each tool and its
+//    result; tools offered -> one tool call per tool (parallel unless parallel_tool_calls is false or
+//    tool_choice names one), streamed as OpenAI does (a delta with id, type, name and arguments "", then
+//    argument fragments, finish_reason "tool_calls"); an image -> "I see a <w>x<h> <media type> image.";
+//    otherwise CHAT_REPLY. A tool message that answers no preceding tool call is a 400, as OpenAI says it.
 //
 // Every request is recorded (method, path, headers, raw body, parsed JSON) for the test's assertions.
 // The ids, texts and numbers here are made up for this fake.
 
 import http from 'node:http';
 import crypto from 'node:crypto';
+
+import { imageInfo, pieces } from './fake-server.mjs';
 
 // What the fake answers, exported so the test can compare exactly.
 export const CHAT_REPLY_PIECES = ['Greetings', ' from', ' the', ' fake', ' upstream', '!', ' Ask', ' me', ' anything', '.'];
@@ -33,6 +40,10 @@ export const CHAT_USAGE = Object.freeze({
   },
 });
 export const BROKEN_MODEL = 'upstream-broken';
+export const TOOL_ARGUMENTS = Object.freeze({
+  get_weather: { city: 'Paris', unit: 'celsius' },
+  get_time: { timezone: 'Asia/Tokyo' },
+});
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
 export const IMAGE_URL_PREFIX = 'https://fake-images.example.invalid/private/org-fake/img-';
 
@@ -131,7 +142,59 @@ function completionId() {
   return 'chatcmpl-' + randomAlnum(29);
 }
 
-function chatCompletion(model) {
+class ChatRequestError extends Error {
+  constructor(message, param) {
+    super(message);
+    this.param = param;
+  }
+}
+
+// What this fake answers to a chat request: { text } or { toolCalls: [{ id, name, arguments }] }.
+function chatAnswer(body) {
+  const messages = body.messages ?? [];
+  const calls = new Map();
+  messages.forEach((m, i) => {
+    if (m.role === 'assistant') for (const c of m.tool_calls ?? []) calls.set(c.id, c.function.name);
+    if (m.role === 'tool' && !calls.has(m.tool_call_id))
+      throw new ChatRequestError(
+        "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+        `messages.[${i}].role`,
+      );
+  });
+  const results = [];
+  for (let i = messages.length - 1; i >= 0 && messages[i].role === 'tool'; --i) results.unshift(messages[i]);
+  if (results.length > 0) {
+    const text = (m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => p.text ?? '').join(''));
+    return { text: results.map((m) => `${calls.get(m.tool_call_id)} says ${text(m)}`).join('; ') };
+  }
+  if (body.tools?.length && body.tool_choice !== 'none') {
+    let tools = body.tools.map((t) => t.function.name);
+    if (body.tool_choice?.function) tools = [body.tool_choice.function.name];
+    if (body.parallel_tool_calls === false) tools = tools.slice(0, 1);
+    return {
+      toolCalls: tools.map((name) => ({ id: 'call_' + randomAlnum(24), name, arguments: JSON.stringify(TOOL_ARGUMENTS[name] ?? {}) })),
+    };
+  }
+  const last = messages.at(-1);
+  const image = Array.isArray(last?.content) ? last.content.find((p) => p.type === 'image_url') : undefined;
+  if (image) {
+    const m = /^data:([^;]+);base64,(.*)$/.exec(image.image_url.url);
+    const info = m && imageInfo(m[2]);
+    return { text: info ? `I see a ${info.width}x${info.height} ${m[1]} image.` : 'I cannot read this image.' };
+  }
+  return { text: CHAT_REPLY, pieces: CHAT_REPLY_PIECES };
+}
+
+function chatCompletion(model, answer) {
+  const message = answer.toolCalls
+    ? {
+        role: 'assistant',
+        content: null,
+        tool_calls: answer.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+        refusal: null,
+        annotations: [],
+      }
+    : { role: 'assistant', content: answer.text, refusal: null, annotations: [] };
   return {
     id: completionId(),
     object: 'chat.completion',
@@ -140,9 +203,9 @@ function chatCompletion(model) {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: CHAT_REPLY, refusal: null, annotations: [] },
+        message,
         logprobs: null,
-        finish_reason: 'stop',
+        finish_reason: answer.toolCalls ? 'tool_calls' : 'stop',
       },
     ],
     usage: structuredClone(CHAT_USAGE),
@@ -152,7 +215,7 @@ function chatCompletion(model) {
 }
 
 // The SSE events of one streamed completion, exactly as OpenAI writes them.
-function chatStreamEvents(model, includeUsage) {
+function chatStreamEvents(model, includeUsage, answer) {
   const id = completionId();
   const created = nowSeconds();
   const chunk = (choices, usage) => {
@@ -170,8 +233,21 @@ function chatStreamEvents(model, includeUsage) {
     return 'data: ' + JSON.stringify(c) + '\n\n';
   };
   const choice = (delta, finishReason = null) => ({ index: 0, delta, logprobs: null, finish_reason: finishReason });
+  if (answer.toolCalls) {
+    const events = [chunk([choice({ role: 'assistant', content: null })], null)];
+    answer.toolCalls.forEach((c, index) => {
+      const open = { index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } };
+      events.push(chunk([choice({ tool_calls: [open] })], null));
+      for (const fragment of pieces(c.arguments, 6))
+        events.push(chunk([choice({ tool_calls: [{ index, function: { arguments: fragment } }] })], null));
+    });
+    events.push(chunk([choice({}, 'tool_calls')], null));
+    if (includeUsage) events.push(chunk([], structuredClone(CHAT_USAGE)));
+    events.push('data: [DONE]\n\n');
+    return events;
+  }
   const events = [chunk([choice({ role: 'assistant', content: '', refusal: null })], null)];
-  for (const piece of CHAT_REPLY_PIECES) events.push(chunk([choice({ content: piece })], null));
+  for (const piece of answer.pieces ?? answer.text.split(/(?= )/)) events.push(chunk([choice({ content: piece })], null));
   events.push(chunk([choice({}, 'stop')], null));
   if (includeUsage) events.push(chunk([], structuredClone(CHAT_USAGE)));
   events.push('data: [DONE]\n\n');
@@ -180,14 +256,14 @@ function chatStreamEvents(model, includeUsage) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function streamChat(res, model, includeUsage, reqId) {
+async function streamChat(res, model, includeUsage, answer, reqId) {
   res.writeHead(200, {
     ...commonHeaders(reqId),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
   }); // no content-length: node sends it chunked
   res.flushHeaders();
-  const events = chatStreamEvents(model, includeUsage);
+  const events = chatStreamEvents(model, includeUsage, answer);
   for (let i = 0; i < events.length; ++i) {
     if (res.destroyed) return;
     if (i === 2) {
@@ -256,7 +332,8 @@ function imagesResponse(body) {
 /**
  * Starts the fake. `apiKey` is the credential it expects in `authorization: Bearer ...`; any other value
  * gets OpenAI's 401 invalid_api_key answer.
- * Returns { baseUrl, port, requests, close() }; `requests` lists every request received, in order.
+ * Returns { baseUrl, port, requests, close() }; `requests` lists every request received, in order (a chat
+ * request the fake refused also has `rejected`, its error message).
  */
 export async function startFakeOpenAI({ apiKey }) {
   const requests = [];
@@ -272,8 +349,9 @@ export async function startFakeOpenAI({ apiKey }) {
         json = undefined;
       }
       const url = new URL(req.url, 'http://127.0.0.1');
-      requests.push({ method: req.method, path: url.pathname, headers: { ...req.headers }, rawBody: raw, body: json });
-      handle(req, res, url.pathname, raw, json).catch((err) => {
+      const record = { method: req.method, path: url.pathname, headers: { ...req.headers }, rawBody: raw, body: json };
+      requests.push(record);
+      handle(req, res, url.pathname, raw, json, record).catch((err) => {
         if (!res.headersSent) {
           sendError(res, 500, { message: String(err), type: 'server_error' }, requestId());
         } else {
@@ -283,7 +361,7 @@ export async function startFakeOpenAI({ apiKey }) {
     });
   });
 
-  async function handle(req, res, path, raw, body) {
+  async function handle(req, res, path, raw, body, record) {
     const reqId = requestId();
     const auth = req.headers.authorization ?? '';
     if (auth !== `Bearer ${apiKey}`) {
@@ -339,10 +417,19 @@ export async function startFakeOpenAI({ apiKey }) {
       return;
     }
     if (path === '/v1/chat/completions') {
+      let answer;
+      try {
+        answer = chatAnswer(body);
+      } catch (err) {
+        if (!(err instanceof ChatRequestError)) throw err;
+        record.rejected = err.message;
+        sendError(res, 400, { message: err.message, type: 'invalid_request_error', param: err.param }, reqId);
+        return;
+      }
       if (body.stream === true) {
-        await streamChat(res, body.model, body.stream_options?.include_usage === true, reqId);
+        await streamChat(res, body.model, body.stream_options?.include_usage === true, answer, reqId);
       } else {
-        sendJson(res, 200, chatCompletion(body.model), reqId);
+        sendJson(res, 200, chatCompletion(body.model, answer), reqId);
       }
       return;
     }

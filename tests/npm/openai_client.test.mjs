@@ -4,10 +4,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import {
@@ -20,6 +17,7 @@ import {
   DEFAULT_EMBEDDING_DIMENSIONS,
   IMAGE_URL_PREFIX,
 } from './fake-openai.mjs';
+import { startGateway } from './gateway-process.mjs';
 
 let OpenAI;
 try {
@@ -35,91 +33,15 @@ const CHAT_MODEL = 'gpt-4o-mini';
 const CHAT_UPSTREAM_MODEL = 'gpt-4o-mini-2024-07-18';
 const EMBEDDING_MODEL = 'text-embedding-3-small';
 const IMAGE_MODEL = 'dall-e-3';
-const START_TIMEOUT_MS = 20_000;
 
 // Shared state, set up in before().
 let fake;
-let tmpDir;
-let gateway; // ChildProcess
-let gatewayExit; // Promise<{code, signal}>
-let gatewayLog = ''; // everything the gateway wrote on stderr
-let gatewayOut = ''; // and on stdout
+let gateway; // see gateway-process.mjs
 let baseURL;
 let key; // sk-ar-<id>.<secret>
 let keyId;
 let keySecret;
 const upstreamKey = 'fake-upstream-' + crypto.randomBytes(18).toString('hex');
-
-function requireBinary() {
-  const bin = process.env.AGENTROUTER_BIN;
-  if (!bin) {
-    throw new Error(
-      'AGENTROUTER_BIN is not set: point it at the built agentrouter binary (ctest sets it to $<TARGET_FILE:agentrouter>).',
-    );
-  }
-  if (!fs.existsSync(bin)) throw new Error(`AGENTROUTER_BIN=${bin} does not exist: build the agentrouter target first.`);
-  return bin;
-}
-
-function mintKey(bin, dataDir) {
-  const r = spawnSync(bin, ['keys', 'create', '--name', 'npm-openai-client', '--data-dir', dataDir], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  if (r.error) throw r.error;
-  assert.equal(r.status, 0, `agentrouter keys create failed (status ${r.status}): ${r.stderr}`);
-  const minted = r.stdout.trim();
-  const m = /^sk-ar-([a-z0-9]+)\.([A-Za-z0-9_-]+)$/.exec(minted);
-  assert.ok(m, `agentrouter keys create printed an unexpected key: ${JSON.stringify(minted)}`);
-  return { key: minted, id: m[1], secret: m[2] };
-}
-
-function startGateway(bin, configPath, dataDir) {
-  const child = spawn(bin, ['serve', '--config', configPath, '--data-dir', dataDir, '--port', '0'], {
-    env: { ...process.env, FAKE_UPSTREAM_KEY: upstreamKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  gatewayExit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s) => {
-    gatewayLog += s;
-  });
-  child.stdout.setEncoding('utf8');
-  const listening = new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`agentrouter serve did not report "listening on" within ${START_TIMEOUT_MS} ms.\nstdout: ${gatewayOut}\nstderr: ${gatewayLog}`)),
-      START_TIMEOUT_MS,
-    );
-    child.stdout.on('data', (s) => {
-      gatewayOut += s;
-      const m = /listening on (http:\/\/\S+)/.exec(gatewayOut);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`agentrouter serve exited early (code ${code}, signal ${signal}).\nstdout: ${gatewayOut}\nstderr: ${gatewayLog}`));
-    });
-  });
-  return { child, listening };
-}
-
-async function stopGateway() {
-  if (!gateway || gateway.exitCode !== null || gateway.signalCode !== null) return gatewayExit;
-  gateway.kill('SIGTERM');
-  const killer = setTimeout(() => gateway.kill('SIGKILL'), 10_000);
-  try {
-    return await gatewayExit;
-  } finally {
-    clearTimeout(killer);
-  }
-}
 
 function client(options = {}) {
   return new OpenAI({ baseURL, apiKey: key, timeout: 15_000, ...options });
@@ -132,11 +54,7 @@ function upstreamSince(mark) {
 
 describe('openai npm client through agentrouter serve', () => {
   before(async () => {
-    const bin = requireBinary();
     fake = await startFakeOpenAI({ apiKey: upstreamKey });
-    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentrouter-npm-'));
-    const dataDir = path.join(tmpDir, 'data');
-    fs.mkdirSync(dataDir);
     const config = {
       server: { port: 0 },
       providers: [{ id: 'fake', type: 'openai-compatible', base_url: fake.baseUrl, api_key_env: 'FAKE_UPSTREAM_KEY' }],
@@ -147,19 +65,14 @@ describe('openai npm client through agentrouter serve', () => {
         { model: BROKEN_MODEL, targets: [{ provider: 'fake' }] },
       ],
     };
-    const configPath = path.join(tmpDir, 'config.json');
-    fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-    ({ key, id: keyId, secret: keySecret } = mintKey(bin, dataDir));
-    const started = startGateway(bin, configPath, dataDir);
-    gateway = started.child;
-    baseURL = await started.listening;
+    gateway = await startGateway({ config, env: { FAKE_UPSTREAM_KEY: upstreamKey }, keyName: 'npm-openai-client' });
+    ({ baseURL, key, keyId, keySecret } = gateway);
     assert.match(baseURL, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   });
 
   after(async () => {
-    await stopGateway();
+    await gateway?.stop();
     await fake?.close();
-    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
   test('chat completion returns the text and usage', async () => {
@@ -347,7 +260,7 @@ describe('openai npm client through agentrouter serve', () => {
       );
     }
     assert.equal(upstreamSince(mark).length, 0, 'nothing reached the upstream');
-    assert.ok(!gatewayLog.includes(wrongSecret), 'the wrong secret is not logged');
+    assert.ok(!gateway.log().includes(wrongSecret), 'the wrong secret is not logged');
   });
 
   test('an unknown model raises NotFoundError (404, model_not_found)', async () => {
@@ -405,7 +318,9 @@ describe('openai npm client through agentrouter serve', () => {
   });
 
   test('the gateway stops on SIGTERM and its access log leaks no secret', async () => {
-    const { code, signal } = await stopGateway();
+    const { code, signal } = await gateway.stop();
+    const gatewayLog = gateway.log();
+    const gatewayOut = gateway.out();
     assert.equal(signal, null, 'exited by itself, not killed');
     assert.equal(code, 0);
     assert.match(gatewayLog, /POST \/v1\/chat\/completions/, 'the access log has the requests');

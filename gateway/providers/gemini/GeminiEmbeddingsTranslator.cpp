@@ -137,9 +137,10 @@ Result<TranslatedBody> GeminiEmbeddingsTranslator::translateResponse(const QByte
                                                        : QJsonValue(values)}});
     }
     m_usage = Usage{};
-    m_usage.promptTokens = estimateTokens(m_inputs);
+    const QJsonValue reported = response[u"usageMetadata"][u"promptTokenCount"];
+    m_usage.promptTokens = reported.isDouble() ? reported.toInteger() : estimateTokens(m_inputs);
     m_usage.completionTokens = 0;
-    m_usage.estimated = true;
+    m_usage.estimated = !reported.isDouble();
     const QJsonObject out{{"object", "list"},
                           {"data", data},
                           {"model", m_model},

@@ -9,8 +9,9 @@
 namespace ar {
 
 // OpenAI /v1/embeddings <-> Gemini v1beta models/{m}:batchEmbedContents. A single string
-// input goes through the batch endpoint too, so there is one code path. Gemini reports no
-// token counts, so usage is estimated (ceil(chars / 4) per input) and marked estimated.
+// input goes through the batch endpoint too, so there is one code path. Usage is Gemini's
+// usageMetadata.promptTokenCount; models that report none get an estimate (ceil(chars / 4)
+// per input), marked estimated.
 class GeminiEmbeddingsTranslator final : public Translator {
 public:
     explicit GeminiEmbeddingsTranslator(const ProviderConfig& provider);

@@ -1,8 +1,9 @@
 #include "providers/openai/OpenAiTranslator.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
+
+#include "providers/openai/JsonMember.h"
 
 namespace ar {
 
@@ -77,36 +78,38 @@ Result<UpstreamRequest> OpenAiTranslator::buildRequest(const QJsonObject& reques
     return out;
 }
 
-Usage OpenAiTranslator::parseUsage(const QJsonObject& u) {
+Usage OpenAiTranslator::parseUsage(QByteArrayView usageJson) {
     Usage usage;
-    if (u.isEmpty()) return usage;
-    if (u.contains(QStringLiteral("prompt_tokens")))
-        usage.promptTokens = u.value(QStringLiteral("prompt_tokens")).toInteger();
-    else if (u.contains(QStringLiteral("input_tokens")))  // images API (gpt-image)
-        usage.promptTokens = u.value(QStringLiteral("input_tokens")).toInteger();
-    if (u.contains(QStringLiteral("completion_tokens")))
-        usage.completionTokens = u.value(QStringLiteral("completion_tokens")).toInteger();
-    else if (u.contains(QStringLiteral("output_tokens")))
-        usage.completionTokens = u.value(QStringLiteral("output_tokens")).toInteger();
-    else if (usage.promptTokens >= 0)
-        usage.completionTokens = 0;  // embeddings: prompt only
-    usage.cachedTokens = u.value(QStringLiteral("prompt_tokens_details"))
-                             .toObject()
-                             .value(QStringLiteral("cached_tokens"))
-                             .toInteger();
-    usage.reasoningTokens = u.value(QStringLiteral("completion_tokens_details"))
-                                .toObject()
-                                .value(QStringLiteral("reasoning_tokens"))
-                                .toInteger();
+    qint64 input = -1, output = -1;
+    QByteArrayView promptDetails, completionDetails;
+    const bool isObject = json_member::forEach(usageJson, [&](QByteArrayView key, QByteArrayView value) {
+        if (key == "prompt_tokens") usage.promptTokens = json_member::toInteger(value, -1);
+        else if (key == "completion_tokens") usage.completionTokens = json_member::toInteger(value, -1);
+        else if (key == "input_tokens") input = json_member::toInteger(value, -1);     // images API (gpt-image)
+        else if (key == "output_tokens") output = json_member::toInteger(value, -1);
+        else if (key == "prompt_tokens_details") promptDetails = value;
+        else if (key == "completion_tokens_details") completionDetails = value;
+        return true;
+    });
+    if (!isObject) return usage;
+    if (usage.promptTokens < 0) usage.promptTokens = input;
+    if (usage.completionTokens < 0) usage.completionTokens = output;
+    if (usage.completionTokens < 0 && usage.promptTokens >= 0) usage.completionTokens = 0;  // embeddings: prompt only
+    if (auto cached = json_member::topLevel(promptDetails, "cached_tokens"))
+        usage.cachedTokens = json_member::toInteger(*cached);
+    if (auto reasoning = json_member::topLevel(completionDetails, "reasoning_tokens"))
+        usage.reasoningTokens = json_member::toInteger(*reasoning);
     return usage;
 }
 
 Result<TranslatedBody> OpenAiTranslator::translateResponse(const QByteArray& body) {
-    const QJsonDocument doc = QJsonDocument::fromJson(body);
-    if (!doc.isObject())
+    // The body goes to the client as received; only its usage is read (a full parse of every
+    // answer cost more than the rest of the proxying).
+    const std::optional<QByteArrayView> usage = json_member::topLevel(body, "usage");
+    if (!usage)
         return ApiError::badGateway(QStringLiteral("The upstream answered with invalid JSON."),
                                     QStringLiteral("upstream_invalid_response"));
-    m_usage = parseUsage(doc.object().value(QStringLiteral("usage")).toObject());
+    m_usage = parseUsage(*usage);
     return TranslatedBody{body, m_usage};
 }
 
@@ -123,12 +126,12 @@ Status OpenAiTranslator::translateEvent(const SseEvent& event, QList<QByteArray>
         out.append(data);
         return Ok{};
     }
-    const QJsonObject chunk = QJsonDocument::fromJson(data).object();
-    if (chunk.contains(QStringLiteral("error")))
+    if (mayBeError && json_member::topLevel(data, "error").value_or(QByteArrayView()).startsWith('{'))
         return translateError(502, data);
-    const QJsonValue usage = chunk.value(QStringLiteral("usage"));
-    if (usage.isObject()) m_usage = parseUsage(usage.toObject());
-    const bool usageOnly = chunk.value(QStringLiteral("choices")).toArray().isEmpty();
+    if (const auto usage = json_member::topLevel(data, "usage"); usage && usage->startsWith('{'))
+        m_usage = parseUsage(*usage);
+    const QByteArrayView choices = json_member::topLevel(data, "choices").value_or(QByteArrayView());
+    const bool usageOnly = choices.isEmpty() || choices == "null" || choices.toByteArray().simplified().replace(' ', "") == "[]";
     if (usageOnly && !m_clientWantsUsage) return Ok{};  // we asked for it, the client did not
     out.append(data);
     return Ok{};

@@ -24,7 +24,8 @@ public:
     ApiError translateError(int status, const QByteArray& body) const override;
 
     // OpenAI usage object -> Usage (shared with other OpenAI-format parsers).
-    static Usage parseUsage(const QJsonObject& usage);
+    // An OpenAI "usage" object (its raw JSON text) in our terms.
+    static Usage parseUsage(QByteArrayView usageJson);
 
 private:
     QUrl endpointUrl(const QString& upstreamModel) const;

@@ -187,6 +187,8 @@ TEST_F(AdminApiTest, ProviderCredentialSetRotateDeleteAppliesToTheNextRequest) {
     EXPECT_EQ(vault["id"].toString(), "vault");
     EXPECT_EQ(vault["credential"].toObject()["source"].toString(), "keychain");
     EXPECT_EQ(vault["credential"].toObject()["from"].toString(), "keychain");
+    EXPECT_EQ(vault["health"].toObject()["status"].toString(), "up");
+    EXPECT_EQ(vault["health"].toObject()["successes"].toInt(), 1);
 
     r = admin("PUT", "/admin/v1/providers/vault/credential", R"({"api_key":"sk-vault-rotated"})");
     ASSERT_EQ(r.status, 200) << r.body.constData();

@@ -1,8 +1,11 @@
 // Retries, backoff, Retry-After, the whole-request deadline and provider health, end to end.
+#include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QThread>
 #include <atomic>
 #include <gtest/gtest.h>
 
+#include "routing/ProviderHealth.h"
 #include "support/FakeUpstream.h"
 #include "support/GatewayHarness.h"
 #include "support/TestClient.h"
@@ -99,6 +102,71 @@ TEST(Failover, ProviderThatKeepsFailingIsTriedLast) {
     for (int i = 0; i < 3; ++i) EXPECT_EQ(c.request("POST", "/v1/chat/completions", kBody, bearer(gw.key())).status, 200);
     EXPECT_EQ(a.requestCount(), 2);
     EXPECT_EQ(b.requestCount(), 5);
+}
+
+// Circuit breaker probe-back: after the cool-down (0 ms here, so no waiting) one request goes to
+// the failed provider first; while it runs, other requests try the healthy one first; its success
+// closes the circuit and the provider is preferred again.
+TEST(Failover, CooledDownProviderIsProbedBackByOneRequest) {
+    FakeUpstream a, b;
+    std::atomic<int> calls{0};
+    a.setHandler([&](const HttpRequest&) {
+        const int n = ++calls;
+        if (n == 1) return status(502);
+        FakeResponse ok = FakeResponse::json(200, testData("openai/chat_completion.json"));
+        ok.steps[0].gated = n == 2;  // the probe waits for release()
+        return ok;
+    });
+    b.setHandler([](const HttpRequest&) { return FakeResponse::json(200, testData("openai/chat_completion.json")); });
+    GatewayHarness gw(twoProviderConfig(a, b, R"({"health_failure_threshold":1,"health_cooldown_ms":0})"));
+    ASSERT_TRUE(gw.ok());
+    const ProviderHealth* health = gw.gateway().health();
+    ASSERT_NE(health, nullptr);
+
+    TestClient first(gw.port());
+    ClientResponse r = first.request("POST", "/v1/chat/completions", kBody, bearer(gw.key()));
+    EXPECT_EQ(r.header("x-agentrouter-provider"), "b");
+    EXPECT_EQ(health->state("a").trips, 1);
+
+    TestClient prober(gw.port());
+    prober.send("POST", "/v1/chat/completions", kBody, bearer(gw.key()));
+    QElapsedTimer waited;
+    waited.start();
+    while (a.requestCount() < 2 && waited.elapsed() < 5000) QThread::msleep(5);
+    ASSERT_EQ(a.requestCount(), 2) << "the half-open provider got the trial request";
+    EXPECT_TRUE(health->isDown("a"));
+    EXPECT_EQ(health->toJson("a").value("status").toString(), "half_open");
+    EXPECT_TRUE(health->toJson("a").value("probing").toBool());
+
+    TestClient other(gw.port());
+    r = other.request("POST", "/v1/chat/completions", kBody, bearer(gw.key()));
+    EXPECT_EQ(r.header("x-agentrouter-provider"), "b") << "while the probe runs, others go to b first";
+    EXPECT_EQ(a.requestCount(), 2);
+
+    a.release();
+    r = prober.read();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("x-agentrouter-provider"), "a");
+    EXPECT_EQ(health->circuit("a"), ProviderHealth::Circuit::Closed);
+
+    r = first.request("POST", "/v1/chat/completions", kBody, bearer(gw.key()));
+    EXPECT_EQ(r.header("x-agentrouter-provider"), "a") << "closed again: a is preferred";
+    EXPECT_EQ(r.header("x-agentrouter-attempts"), "1");
+}
+
+TEST(Failover, EachFailedProbeTripsTheCircuitAgainAndFailsOverAtOnce) {
+    FakeUpstream a, b;
+    a.setHandler([](const HttpRequest&) { return status(503); });
+    b.setHandler([](const HttpRequest&) { return FakeResponse::json(200, testData("openai/chat_completion.json")); });
+    GatewayHarness gw(twoProviderConfig(a, b, R"({"health_failure_threshold":1,"health_cooldown_ms":0})"));
+    ASSERT_TRUE(gw.ok());
+    TestClient c(gw.port());
+    for (int i = 1; i <= 3; ++i) {
+        const ClientResponse r = c.request("POST", "/v1/chat/completions", kBody, bearer(gw.key()));
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.header("x-agentrouter-attempts"), "2") << "each probe fails over to b at once";
+        EXPECT_EQ(gw.gateway().health()->state("a").trips, i);
+    }
 }
 
 TEST(Failover, NothingIsRetriedOnceTheStreamHasStarted) {

@@ -1,11 +1,14 @@
 // Anthropic and Gemini behind the gateway: OpenAI format in, the provider's native API on the
-// wire (fake upstreams replaying their real framing), OpenAI format back, streams included.
+// wire (fake upstreams replaying their real framing, after the checks the real APIs make),
+// OpenAI format back, streams included.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <gtest/gtest.h>
 
 #include "support/FakeUpstream.h"
 #include "support/GatewayHarness.h"
+#include "support/StrictAnthropic.h"
+#include "support/StrictGemini.h"
 #include "support/TestClient.h"
 #include "support/TestData.h"
 
@@ -19,7 +22,7 @@ protected:
         qputenv("AR_TEST_GEMINI_KEY", "AIza-test-credential");
         const QByteArray config = R"({"server":{"port":0},"routing":{"max_rounds":1},
           "providers":[
-            {"id":"claude","type":"anthropic","base_url":")" + anthropic.baseUrl().toUtf8() + R"(","api_key_env":"AR_TEST_ANTHROPIC_KEY"},
+            {"id":"claude","type":"anthropic","base_url":")" + anthropic.baseUrl().toUtf8() + R"(","api_key_env":"AR_TEST_ANTHROPIC_KEY","stream_idle_timeout_ms":400},
             {"id":"google","type":"gemini","base_url":")" + gemini.baseUrl().toUtf8() + R"(beta","api_key_env":"AR_TEST_GEMINI_KEY"}],
           "routes":[{"model":"claude-haiku-4-5","targets":[{"provider":"claude","model":"claude-haiku-4-5-20251001"}]},
                     {"model":"gemini-2.5-flash","targets":[{"provider":"google"}]}]})";
@@ -47,9 +50,9 @@ protected:
 };
 
 TEST_F(NativeProvidersTest, AnthropicStreamBecomesOpenAiChunksWithUsage) {
-    anthropic.setHandler([](const HttpRequest&) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
         return FakeResponse::sse(sseEvents(testData("anthropic/stream_text_2026.sse")), 0, false, "text/event-stream; charset=utf-8");
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"claude-haiku-4-5","stream":true,"stream_options":{"include_usage":true},
             "messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})");
@@ -78,9 +81,9 @@ TEST_F(NativeProvidersTest, AnthropicStreamBecomesOpenAiChunksWithUsage) {
 }
 
 TEST_F(NativeProvidersTest, AnthropicNonStreamWithCacheReadUsage) {
-    anthropic.setHandler([](const HttpRequest&) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
         return FakeResponse::json(200, testData("anthropic/message_text_cache_read.json"));
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"claude-haiku-4-5","messages":[{"role":"user","content":"What is a cache?"}]})");
     ASSERT_EQ(r.status, 200) << r.body.constData();
@@ -94,14 +97,39 @@ TEST_F(NativeProvidersTest, AnthropicNonStreamWithCacheReadUsage) {
 }
 
 TEST_F(NativeProvidersTest, AnthropicErrorAfter200ReachesTheClientAsAnError) {
-    anthropic.setHandler([](const HttpRequest&) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
         return FakeResponse::sse(sseEvents(testData("anthropic/stream_error_overloaded_after_200.sse")));
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"claude-haiku-4-5","stream":true,"messages":[{"role":"user","content":"Hi"}]})");
     ASSERT_EQ(r.status, 200);
     EXPECT_FALSE(r.body.contains("[DONE]"));
     EXPECT_TRUE(sseEvents(r.body).last().contains("overloaded")) << r.body.constData();
+}
+
+TEST_F(NativeProvidersTest, AnthropicStreamThatStallsEndsWithAnErrorAndKeepsTheUsageSoFar) {
+    anthropic.setHandler(strictAnthropic("sk-ant-test-credential", [](const HttpRequest&) {
+        const QList<QByteArray> events = sseEvents(testData("anthropic/stream_text_2026.sse"));
+        FakeResponse r = FakeResponse::sse(events.mid(0, 4));  // message_start .. the first delta
+        const QByteArray next = events[4];
+        r.steps.insert(r.steps.size() - 1,
+                       FakeStep{QByteArray::number(next.size(), 16) + "\r\n" + next + "\r\n", 0, true});
+        return r;  // the rest is gated and never released: the provider goes silent
+    }));
+    const ClientResponse r = post("/v1/chat/completions",
+        R"({"model":"claude-haiku-4-5","stream":true,"messages":[{"role":"user","content":"Hi"}]})");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(streamedText(r.body), "Hi");
+    EXPECT_FALSE(r.body.contains("[DONE]"));
+    const QJsonObject error =
+        QJsonDocument::fromJson(sseEvents(r.body).last().mid(6)).object().value("error").toObject();
+    EXPECT_EQ(error["code"].toString(), "upstream_stream_stalled") << r.body.constData();
+    EXPECT_TRUE(error["message"].toString().contains("400 ms"));
+
+    const auto finished = gateway->waitForFinished(1);
+    ASSERT_EQ(finished.size(), 1);
+    EXPECT_EQ(finished[0].status, 504);
+    EXPECT_EQ(finished[0].usage.promptTokens, 12);  // message_start's input tokens, recorded
 }
 
 TEST_F(NativeProvidersTest, AnthropicCannotGenerateImages) {
@@ -118,9 +146,9 @@ TEST_F(NativeProvidersTest, AnthropicCannotGenerateImages) {
 }
 
 TEST_F(NativeProvidersTest, GeminiStreamWithCrLfFramingBecomesOpenAiChunks) {
-    gemini.setHandler([](const HttpRequest&) {
+    gemini.setHandler(strictGemini("AIza-test-credential", [](const HttpRequest&) {
         return FakeResponse::sse(sseEvents(testData("gemini/stream_text.sse"), "\r\n\r\n"), 0, false, "text/event-stream");
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"gemini-2.5-flash","stream":true,"messages":[{"role":"user","content":"Tell me about Lyon"}]})");
     ASSERT_EQ(r.status, 200) << r.body.constData();
@@ -138,9 +166,9 @@ TEST_F(NativeProvidersTest, GeminiStreamWithCrLfFramingBecomesOpenAiChunks) {
 }
 
 TEST_F(NativeProvidersTest, Gemini429KeepsStatusAndRetryHint) {
-    gemini.setHandler([](const HttpRequest&) {
+    gemini.setHandler(strictGemini("AIza-test-credential", [](const HttpRequest&) {
         return FakeResponse::json(429, testData("gemini/error_429_resource_exhausted.json"), "application/json; charset=UTF-8");
-    });
+    }));
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"gemini-2.5-flash","messages":[{"role":"user","content":"hi"}]})");
     EXPECT_EQ(r.status, 429);

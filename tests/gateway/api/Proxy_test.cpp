@@ -259,6 +259,25 @@ TEST(ProxyUnreachable, ConnectFailureIs502AndTimeoutIs504) {
     EXPECT_EQ(c2.request("GET", "/health").status, 200);
 }
 
+// stream_idle_timeout_ms bounds silences once the answer has begun, never the wait for it: a
+// model that takes its time to start is not cut off, a stream that pauses briefly is not either.
+TEST(ProxyIdleTimeout, AppliesOnlyOnceTheAnswerHasBegun) {
+    FakeUpstream upstream;
+    upstream.setHandler([](const HttpRequest&) {
+        FakeResponse r = FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 20);
+        r.steps[0].delayMs = 1500;  // the head comes late
+        return r;
+    });
+    QByteArray config = simpleConfig(upstream.baseUrl(), "{\"port\":0}", /*timeoutMs=*/5000);
+    config.replace("\"timeout_ms\":5000", "\"timeout_ms\":5000,\"stream_idle_timeout_ms\":1000");
+    GatewayHarness gw(config);
+    ASSERT_TRUE(gw.ok()) << qPrintable(gw.error());
+    TestClient c(gw.port());
+    const ClientResponse r = c.request("POST", "/v1/chat/completions", kStreamBody, bearer(gw.key()));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(sseEvents(r.body).last(), "data: [DONE]\n\n") << r.body.constData();
+}
+
 TEST_F(ProxyTest, StreamCutMidwayEndsWithAnErrorEventNotASuccess) {
     upstream->setHandler([](const HttpRequest&) {
         return FakeResponse::cutSse(sseEvents(testData("openai/chat_stream_include_usage.sse")).mid(0, 3));

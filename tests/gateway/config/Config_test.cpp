@@ -31,6 +31,18 @@ TEST(Config, DefaultsAndPresets) {
     EXPECT_EQ(load.config.server.limits.maxBodyBytes, 32 * 1024 * 1024);
     EXPECT_EQ(load.config.providers[0].baseUrl.toString(), "https://api.openai.com/v1");
     EXPECT_EQ(load.config.providers[0].apiKeyEnv, "OPENAI_API_KEY");
+    EXPECT_EQ(load.config.providers[0].streamIdleTimeoutMs, 0);  // 0: the provider's timeout_ms
+    EXPECT_EQ(load.config.healthMaxCooldownMs, 300'000);
+}
+
+TEST(Config, StreamIdleTimeoutAndCircuitBreakerSettings) {
+    const ConfigLoad load = parseConfig(R"({"providers":[{"id":"oa","type":"openai","stream_idle_timeout_ms":1500}],
+        "routing":{"health_failure_threshold":2,"health_cooldown_ms":1000,"health_max_cooldown_ms":8000}})", "c");
+    ASSERT_TRUE(load.ok()) << qPrintable(load.errors.value(0).toString());
+    EXPECT_EQ(load.config.providers[0].streamIdleTimeoutMs, 1500);
+    EXPECT_EQ(load.config.healthFailureThreshold, 2);
+    EXPECT_EQ(load.config.healthCooldownMs, 1000);
+    EXPECT_EQ(load.config.healthMaxCooldownMs, 8000);
 }
 
 TEST(Config, CredentialComesFromTheNamedEnvironmentVariable) {
@@ -59,6 +71,8 @@ TEST(Config, EveryProblemNamesFileFieldAndWhatIsWrong) {
         {R"({"providers":[{"id":"a","type":"openai"},{"id":"a","type":"openai"}]})", "cfg.json: providers[1].id: 'a' is used twice"},
         {R"({"routes":[{"model":"m","targets":[]}]})", "cfg.json: routes[0].targets: must be a non-empty array"},
         {R"({"routes":[{"model":"m","targets":[{"provider":"ghost"}]}]})", "cfg.json: routes[0].targets[0].provider: no provider with id 'ghost'"},
+        {R"({"providers":[{"id":"a","type":"openai","stream_idle_timeout_ms":-1}]})", "cfg.json: providers[0].stream_idle_timeout_ms: must be an integer from 0"},
+        {R"({"routing":{"health_max_cooldown_ms":"long"}})", "cfg.json: routing.health_max_cooldown_ms: must be an integer"},
     };
     for (const Case& c : cases) {
         const QStringList errors = errorsOf(c.json);

@@ -145,6 +145,46 @@ TEST_F(UsageProxyTest, CutStreamRecordsWhatWasConsumed) {
     EXPECT_GT(rows[0].costMicros, 0);
 }
 
+TEST_F(UsageProxyTest, StreamStalledPastTheIdleTimeoutEndsWithAnErrorAndRecordsUsage) {
+    // The provider answers, streams "Good morning!", then goes silent for good.
+    const QList<QByteArray> events = sseEvents(testData("openai/chat_stream_include_usage.sse"));
+    upstream->setHandler([events](const HttpRequest&) {
+        FakeResponse r = FakeResponse::sse(events.mid(0, 4));
+        const QByteArray next = events[4];
+        r.steps.insert(r.steps.size() - 1, FakeStep{QByteArray::number(next.size(), 16) + "\r\n" + next + "\r\n", 0, true});
+        return r;  // the gated step is never released: a stall, not a close
+    });
+    gateway.reset();
+    QByteArray config = simpleConfig(upstream->baseUrl());
+    config.replace("\"timeout_ms\":5000", "\"timeout_ms\":5000,\"stream_idle_timeout_ms\":300");
+    ConfigLoad load = parseConfig(config, QStringLiteral("test.json"));
+    ASSERT_TRUE(load.ok());
+    ASSERT_EQ(load.config.providers.first().streamIdleTimeoutMs, 300);
+    gateway = std::make_unique<Gateway>(load.config, dir.path());
+    gateway->setClock([this] { return now; });
+    ASSERT_TRUE(gateway->start());
+
+    const ClientResponse r = post(mint(), "/v1/chat/completions", kStream);
+    ASSERT_EQ(r.status, 200);
+    const QList<QByteArray> got = sseEvents(r.body);
+    ASSERT_GE(got.size(), 2) << r.body.constData();
+    for (const QByteArray& e : events.mid(0, 4))
+        EXPECT_TRUE(r.body.contains(e)) << "what arrived before the stall was relayed: " << e.constData();
+    EXPECT_FALSE(r.body.contains("[DONE]")) << "a stalled stream is never passed off as complete";
+    const QJsonObject error = QJsonDocument::fromJson(got.last().mid(6)).object()["error"].toObject();
+    EXPECT_EQ(error["code"].toString(), "upstream_stream_stalled") << got.last().constData();
+    EXPECT_EQ(error["type"].toString(), "upstream_error");
+    EXPECT_TRUE(error["message"].toString().contains("300 ms"));
+
+    const QList<LedgerRow> rows = ledgerRows();
+    ASSERT_EQ(rows.size(), 1);
+    EXPECT_EQ(rows[0].status, 504);
+    EXPECT_EQ(rows[0].errorCode, "upstream_stream_stalled");
+    EXPECT_TRUE(rows[0].usageEstimated);
+    EXPECT_EQ(rows[0].completionTokens, 4);  // "Good morning!" reached the client
+    EXPECT_GT(rows[0].costMicros, 0);
+}
+
 TEST_F(UsageProxyTest, ImagesArePricedPerImageBySizeAndQualityTimesN) {
     const ClientResponse r = post(mint(), "/v1/images/generations",
                                   R"({"model":"dall-e-3","prompt":"a fox","n":2,"size":"1024x1792","quality":"hd"})");

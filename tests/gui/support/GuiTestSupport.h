@@ -108,7 +108,24 @@ public:
             if (b.start >= from && b.start < to) out.append(b);
         return out;
     }
-    UsageBucket totals(const QDateTime&, const QDateTime&, const QString& = {}) override { return {}; }
+    // totals(): the sum of `spends` (key id, time, micro-dollars) in the range.
+    struct Spend {
+        QString keyId;
+        QDateTime at;
+        qint64 costMicros;
+        qint64 tokens = 0;
+    };
+    QList<Spend> spends;
+    UsageBucket totals(const QDateTime& from, const QDateTime& to, const QString& keyId = {}) override {
+        UsageBucket b;
+        for (const Spend& s : spends)
+            if ((keyId.isEmpty() || s.keyId == keyId) && s.at >= from && s.at < to) {
+                ++b.requests;
+                b.costMicros += s.costMicros;
+                b.promptTokens += s.tokens;
+            }
+        return b;
+    }
     QList<UsageBucket> top(const QDateTime&, const QDateTime&, UsageGroupBy, int) override { return {}; }
     QList<LedgerRow> requests(int, qint64 = 0) override { return {}; }
     QByteArray exportCsv(const QDateTime&, const QDateTime&) override { return csv; }

@@ -8,12 +8,11 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QMap>
-#include <optional>
 #include <ostream>
 
-#include "http/SseParser.h"
 #include "providers/ProviderConfig.h"
 #include "providers/Translator.h"
+#include "support/SseReplay.h"
 
 // Readable JSON in gtest failure messages (found by ADL: Qt's types are in the global namespace).
 inline void PrintTo(const QJsonValue& v, std::ostream* os) {
@@ -58,32 +57,9 @@ inline ProviderConfig anthropicProvider() {
     return p;
 }
 
-// Everything a streaming run produced: the chunk payloads and the first error, if any.
-struct StreamRun {
-    QList<QJsonObject> chunks;
-    std::optional<ApiError> error;
-};
-
-// Feeds raw SSE bytes through the real parser in `pieceSize` slices (so events split across
-// reads are exercised) and translates each event, stopping at the first error as the
-// proxy does.
+// Anthropic streams replayed in 13-byte reads unless a test says otherwise.
 inline StreamRun runStream(Translator& t, const QByteArray& sse, qsizetype pieceSize = 13) {
-    SseParser parser;
-    StreamRun run;
-    for (qsizetype pos = 0; pos < sse.size() && !run.error; pos += pieceSize) {
-        QList<SseEvent> events;
-        parser.feed(sse.mid(pos, pieceSize), events);
-        for (const SseEvent& e : events) {
-            QList<QByteArray> out;
-            const Status st = t.translateEvent(e, out);
-            for (const QByteArray& c : out) run.chunks.append(parseObject(c));
-            if (!st) {
-                run.error = st.error();
-                break;
-            }
-        }
-    }
-    return run;
+    return replayStream(t, sse, pieceSize);
 }
 
 // A tool call as an OpenAI client reassembles it from deltas.

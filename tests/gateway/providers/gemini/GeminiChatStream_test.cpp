@@ -46,7 +46,7 @@ TEST(GeminiChatStream, FixtureIsCrLfFramedLikeTheWire) {
 TEST(GeminiChatStream, TextThroughSseParserInSmallReads) {
     auto t = streamingTranslator(false);
     const StreamRun run = runStream(*t, readData("stream_text.sse"), 5);
-    ASSERT_FALSE(run.eventError);
+    ASSERT_FALSE(run.error);
     ASSERT_EQ(run.chunks.size(), 5);
     expectOneIdentity(run.chunks);
     EXPECT_EQ(run.chunks[0][u"id"].toString(), "chatcmpl-k3RtZc2mBoWx8QeP4LdJvA");
@@ -74,7 +74,7 @@ TEST(GeminiChatStream, TextThroughSseParserInSmallReads) {
 TEST(GeminiChatStream, IncludeUsageAppendsFinalUsageChunk) {
     auto t = streamingTranslator(true);
     StreamRun run = runStream(*t, readData("stream_text.sse"));
-    ASSERT_FALSE(run.eventError);
+    ASSERT_FALSE(run.error);
     QList<QByteArray> tail;
     ASSERT_TRUE(t->finishStream(tail).ok());
     ASSERT_EQ(tail.size(), 1);
@@ -90,7 +90,7 @@ TEST(GeminiChatStream, IncludeUsageAppendsFinalUsageChunk) {
 TEST(GeminiChatStream, Gemini3FunctionCallThenEmptyTextStop) {
     auto t = streamingTranslator(true, "gemini-3-pro-preview");
     const StreamRun run = runStream(*t, readData("stream_function_call_gemini3.sse"), 64);
-    ASSERT_FALSE(run.eventError);
+    ASSERT_FALSE(run.error);
     ASSERT_EQ(run.chunks.size(), 3);  // role, tool call, finish: no empty content delta
     expectOneIdentity(run.chunks);
     const QJsonArray calls = delta(run.chunks[1])[u"tool_calls"].toArray();
@@ -117,7 +117,7 @@ TEST(GeminiChatStream, ToolCallIndexCountsAcrossTheStream) {
         sseEvent(R"({"candidates": [{"content": {"parts": [{"functionCall": {"name": "a","args": {}}},{"functionCall": {"name": "b","args": {"k": 1}}}],"role": "model"},"index": 0}]})") +
         sseEvent(R"({"candidates": [{"content": {"parts": [{"functionCall": {"name": "c","args": {}}}],"role": "model"},"finishReason": "STOP","index": 0}]})");
     const StreamRun run = runStream(*t, sse);
-    ASSERT_FALSE(run.eventError);
+    ASSERT_FALSE(run.error);
     QList<int> indexes;
     QSet<QString> ids;
     for (const QJsonObject& c : run.chunks)
@@ -140,7 +140,7 @@ TEST(GeminiChatStream, RepeatedUsageIsSetNotAdded) {
             .arg(i * 3).arg(20 + i * 3 + 5).toUtf8();
         sse += sseEvent(event.constData());
     }
-    ASSERT_FALSE(runStream(*t, sse).eventError);
+    ASSERT_FALSE(runStream(*t, sse).error);
     EXPECT_EQ(t->usage().promptTokens, 20);
     EXPECT_EQ(t->usage().completionTokens, 12 + 5);
     EXPECT_EQ(t->usage().cachedTokens, 16);
@@ -152,7 +152,7 @@ TEST(GeminiChatStream, StreamCutBeforeFinishReasonIsAnError) {
     const QByteArray sse = readData("stream_text.sse");
     // Only the first event arrives before the connection drops.
     const StreamRun run = runStream(*t, sse.left(sse.indexOf("\r\n\r\n") + 4));
-    ASSERT_FALSE(run.eventError);
+    ASSERT_FALSE(run.error);
     EXPECT_EQ(run.chunks.size(), 2);
     EXPECT_FALSE(t->streamComplete());
     QList<QByteArray> tail;
@@ -177,10 +177,10 @@ TEST(GeminiChatStream, InBandErrorEventIsReturned) {
         sseEvent(R"({"candidates": [{"content": {"parts": [{"text": "Hel"}],"role": "model"}}]})") +
         sseEvent(R"({"error": {"code": 503,"message": "The model is overloaded. Please try again later.","status": "UNAVAILABLE"}})");
     const StreamRun run = runStream(*t, sse);
-    ASSERT_TRUE(run.eventError);
-    EXPECT_EQ(run.eventError->status, 503);
-    EXPECT_EQ(run.eventError->code, "unavailable");
-    EXPECT_EQ(run.eventError->message, "The model is overloaded. Please try again later.");
+    ASSERT_TRUE(run.error);
+    EXPECT_EQ(run.error->status, 503);
+    EXPECT_EQ(run.error->code, "unavailable");
+    EXPECT_EQ(run.error->message, "The model is overloaded. Please try again later.");
     EXPECT_FALSE(t->streamComplete());
 }
 

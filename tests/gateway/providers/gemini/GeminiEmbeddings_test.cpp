@@ -74,6 +74,43 @@ TEST(GeminiEmbeddings, FloatResponseWithEstimatedUsage) {
     EXPECT_TRUE(t.usage().estimated);
 }
 
+// batchEmbedContents reports usageMetadata.promptTokenCount (gemini-embedding models do); only an
+// answer without it is estimated.
+struct EmbeddingUsageCase {
+    const char* name;
+    QByteArray response;  // a body, or "@file" under tests/data/gemini
+    qint64 promptTokens;
+    bool estimated;
+};
+
+class GeminiEmbeddingUsage : public ::testing::TestWithParam<EmbeddingUsageCase> {};
+
+TEST_P(GeminiEmbeddingUsage, PromptTokens) {
+    GeminiEmbeddingsTranslator t(provider());
+    ASSERT_TRUE(t.buildRequest(obj(R"({"input":["First text","Second text!!"]})"),
+                               QStringLiteral("gemini-embedding-001")).ok());
+    const QByteArray& response = GetParam().response;
+    Result<TranslatedBody> r = t.translateResponse(
+        response.startsWith('@') ? readData(response.mid(1).constData()) : response);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->usage.promptTokens, GetParam().promptTokens);
+    EXPECT_EQ(r->usage.estimated, GetParam().estimated);
+    EXPECT_EQ(obj(r->body)[u"usage"][u"prompt_tokens"].toInteger(), GetParam().promptTokens);
+    EXPECT_EQ(obj(r->body)[u"usage"][u"total_tokens"].toInteger(), GetParam().promptTokens);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, GeminiEmbeddingUsage,
+    ::testing::Values(
+        EmbeddingUsageCase{"reported", "@batch_embed_contents.json", 6, false},
+        EmbeddingUsageCase{"reportedZero", R"({"embeddings":[{"values":[0.5]},{"values":[0.25]}],
+                                               "usageMetadata":{"promptTokenCount":0}})", 0, false},
+        // 10 and 13 chars -> ceil(10/4) + ceil(13/4) = 7.
+        EmbeddingUsageCase{"absentIsEstimated", kTwoEmbeddings, 7, true},
+        EmbeddingUsageCase{"emptyMetadataIsEstimated", R"({"embeddings":[{"values":[0.5]},{"values":[0.25]}],
+                                                          "usageMetadata":{}})", 7, true}),
+    [](const ::testing::TestParamInfo<EmbeddingUsageCase>& info) { return std::string(info.param.name); });
+
 // The OpenAI SDKs send encoding_format "base64" by default and decode little-endian float32.
 TEST(GeminiEmbeddings, Base64RoundTrip) {
     GeminiEmbeddingsTranslator t(provider());

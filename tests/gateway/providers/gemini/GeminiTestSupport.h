@@ -8,11 +8,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <gtest/gtest.h>
-#include <optional>
 
-#include "http/SseParser.h"
 #include "providers/ProviderConfig.h"
 #include "providers/Translator.h"
+#include "support/SseReplay.h"
 
 namespace ar::gemini_test {
 
@@ -58,30 +57,11 @@ inline QByteArray header(const UpstreamRequest& r, const QByteArray& name) {
     return {};
 }
 
-// Runs raw SSE bytes through SseParser in `piece`-byte reads and the translator; returns
-// every chunk payload parsed. The first translateEvent error stops the run.
-struct StreamRun {
-    QList<QJsonObject> chunks;
-    std::optional<ApiError> eventError;
-};
+using test::StreamRun;
 
+// Gemini streams replayed in 7-byte reads unless a test says otherwise (CRLF separators split).
 inline StreamRun runStream(Translator& t, const QByteArray& sse, int piece = 7) {
-    StreamRun run;
-    SseParser parser;
-    for (qsizetype pos = 0; pos < sse.size() && !run.eventError; pos += piece) {
-        QList<SseEvent> events;
-        parser.feed(sse.mid(pos, piece), events);
-        for (const SseEvent& e : events) {
-            QList<QByteArray> out;
-            Status s = t.translateEvent(e, out);
-            for (const QByteArray& payload : out) run.chunks.append(obj(payload));
-            if (!s) {
-                run.eventError = s.error();
-                break;
-            }
-        }
-    }
-    return run;
+    return test::replayStream(t, sse, piece);
 }
 
 inline QJsonObject delta(const QJsonObject& chunk) {

@@ -1,0 +1,92 @@
+// Pass-through answers: the body reaches the client byte for byte and only its top-level
+// "usage" is read, without a full parse.
+#include <gtest/gtest.h>
+
+#include "providers/openai/JsonMember.h"
+#include "providers/openai/OpenAiTranslator.h"
+#include "support/TestData.h"
+
+namespace ar::test {
+namespace {
+
+TEST(JsonMember, FindsTheTopLevelMemberOnly) {
+    struct Case {
+        const char* json;
+        const char* expected;  // nullptr: not one balanced object
+    };
+    const Case cases[] = {
+        {R"({"usage":{"a":1}})", R"({"a":1})"},
+        {R"( { "id" : "x" , "usage" : { "a" : [1,2] } , "z" : 3 } )", R"({ "a" : [1,2] })"},
+        // Same name inside a string, an escaped quote, a nested object or an array: not taken.
+        {R"({"content":"{\"usage\":{\"a\":9}}","usage":{"a":1}})", R"({"a":1})"},
+        {R"({"choices":[{"usage":{"a":9}}],"meta":{"usage":2},"usage":null})", "null"},
+        {R"({"id":"usage","n":"\\"})", ""},  // a value named usage, a string ending in a backslash
+        {R"({})", ""},
+        {R"({"usage":{"a":1})", nullptr},   // unbalanced
+        {R"({"a":"unterminated})", nullptr},
+        {R"({"a":1}{"b":2})", nullptr},      // text after the object
+        {R"([{"usage":1}])", nullptr},       // not an object
+        {"<html>502 Bad Gateway</html>", nullptr},
+        {"", nullptr},
+    };
+    for (const Case& c : cases) {
+        const auto got = json_member::topLevel(QByteArrayView(c.json), "usage");
+        if (!c.expected) {
+            EXPECT_FALSE(got.has_value()) << c.json;
+            continue;
+        }
+        ASSERT_TRUE(got.has_value()) << c.json;
+        EXPECT_EQ(got->toByteArray(), QByteArray(c.expected)) << c.json;
+    }
+}
+
+ProviderConfig openAi() {
+    ProviderConfig p;
+    p.id = QStringLiteral("openai");
+    p.type = QStringLiteral("openai");
+    p.baseUrl = QUrl(QStringLiteral("https://api.openai.com/v1"));
+    return p;
+}
+
+TEST(OpenAiResponse, BodyPassesUnchangedAndUsageIsRead) {
+    const ProviderConfig p = openAi();
+    OpenAiTranslator t(p, Endpoint::ChatCompletions);
+    const QByteArray body = testData("openai/chat_completion.json");
+    ASSERT_FALSE(body.isEmpty());
+    auto out = t.translateResponse(body);
+    ASSERT_TRUE(out.ok());
+    EXPECT_EQ(out->body, body);  // byte for byte
+    EXPECT_EQ(out->usage.promptTokens, 19);
+    EXPECT_EQ(out->usage.completionTokens, 8);
+    EXPECT_EQ(out->usage.cachedTokens, 0);
+}
+
+TEST(OpenAiResponse, CachedAndReasoningTokensInOpenAiSemantics) {
+    const ProviderConfig p = openAi();
+    OpenAiTranslator t(p, Endpoint::ChatCompletions);
+    auto out = t.translateResponse(
+        R"({"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"\"usage\": {\"prompt_tokens\": 1}"},"finish_reason":"stop"}],
+            "usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,
+                     "prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0},
+                     "completion_tokens_details":{"reasoning_tokens":192,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}})");
+    ASSERT_TRUE(out.ok());
+    EXPECT_EQ(out->usage.promptTokens, 2006);
+    EXPECT_EQ(out->usage.cachedTokens, 1920);
+    EXPECT_EQ(out->usage.completionTokens, 300);
+    EXPECT_EQ(out->usage.reasoningTokens, 192);
+}
+
+TEST(OpenAiResponse, NoUsageIsUnknownAndNonJsonIsA502) {
+    const ProviderConfig p = openAi();
+    OpenAiTranslator t(p, Endpoint::ChatCompletions);
+    auto none = t.translateResponse(R"({"id":"c","choices":[]})");
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->usage.known());
+    auto html = t.translateResponse("<html><body>upstream proxy error</body></html>");
+    ASSERT_FALSE(html.ok());
+    EXPECT_EQ(html.error().status, 502);
+    EXPECT_EQ(html.error().code, "upstream_invalid_response");
+}
+
+}  // namespace
+}  // namespace ar::test
