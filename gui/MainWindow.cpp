@@ -21,6 +21,7 @@
 #include "admin/AdminServices.h"
 #include "config/Config.h"
 #include "core/Gateway.h"
+#include "dialogs/DeviceApprovalDialog.h"
 #include "models/AppSettings.h"
 #include "models/GatewayController.h"
 #include "models/KeyListModel.h"
@@ -67,6 +68,12 @@ MainWindow::MainWindow(Gateway* gateway, UsageQueries* usage, QWidget* parent)
     m_routes->load(gateway->config().routes, failoverOf(gateway->config()));
     m_usage = new UsageModel(usage, this);
     m_checker = new ConnectionChecker(this);
+    // A device-flow sign-in (`tare api login`) asks here: "tare wants access — Approve / Deny".
+    DeviceFlow* flow = &gateway->admin()->deviceFlow();
+    connect(flow, &DeviceFlow::authorizationRequested, this,
+            [this, flow](const QString& code, const QString& client, const QString& scope) {
+                DeviceApprovalDialog::ask(flow, code, client, scope, this);
+            });
 
     m_nav = new QListWidget(this);
     m_nav->setAccessibleName(tr("Pages"));

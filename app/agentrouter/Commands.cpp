@@ -78,6 +78,8 @@ void printUsage() {
         "  providers set-key ID  Store a provider's credential (read from stdin) in the keychain\n"
         "  providers delete-key ID\n"
         "  admin-token           Print the admin API token (kept in the keychain)\n"
+        "  approve CODE | deny CODE\n"
+        "                        Decide a sign-in (tare api login) on the running gateway\n"
         "      --secrets-file F  Opt-in: keep secrets in a 0600 file instead of the keychain\n"
         "  --version             Print the version\n"
         "\n"

@@ -2,9 +2,6 @@
 
 #include "CliSupport.h"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <QCommandLineParser>
 #include <QEventLoop>
 #include <QFile>
@@ -15,6 +12,7 @@
 #include "admin/AdminServices.h"
 #include "admin/AdminToken.h"
 #include "auth/KeyStore.h"
+#include "common/ReadSecret.h"
 #include "config/Config.h"
 #include "core/Gateway.h"
 #include "keys/KeyService.h"
@@ -46,27 +44,6 @@ T await(Start start) {
     });
     if (!out) loop.exec();
     return std::move(*out);
-}
-
-// The secret from stdin: piped (whole input, trailing newline dropped) or typed without echo.
-QByteArray readSecret(const QString& prompt) {
-    const bool tty = ::isatty(STDIN_FILENO);
-    termios saved{};
-    if (tty) {
-        std::fputs(qPrintable(prompt), stderr);
-        ::tcgetattr(STDIN_FILENO, &saved);
-        termios quiet = saved;
-        quiet.c_lflag &= ~tcflag_t(ECHO);
-        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    }
-    QFile in;
-    (void)in.open(stdin, QIODevice::ReadOnly);
-    const QByteArray secret = (tty ? in.readLine() : in.readAll()).trimmed();
-    if (tty) {
-        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-        std::fputs("\n", stderr);
-    }
-    return secret;
 }
 
 }  // namespace

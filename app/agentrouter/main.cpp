@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "Commands.h"
+#include "DeviceCommands.h"
 #include "RunGui.h"
 #include "SecretCommands.h"
 
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("keys")) return ar::app::runKeys(args);
     if (command == QLatin1String("providers")) return ar::app::runProviders(args);
     if (command == QLatin1String("admin-token")) return ar::app::runAdminToken(args);
+    if (command == QLatin1String("approve") || command == QLatin1String("deny"))
+        return ar::app::runDeviceDecision(command, args);
     if (command == QLatin1String("--version") || command == QLatin1String("version")) {
         std::printf("agentrouter %s\n", AR_VERSION);
         return 0;

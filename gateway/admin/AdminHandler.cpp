@@ -155,7 +155,9 @@ void AdminHandler::handle(HttpRequest&& request, HttpResponder* responder) {
                  QStringLiteral("missing_admin_token"))));
         return;
     }
-    if (!services->token().verify(presented)) {
+    // The admin token, or an unexpired access token granted by a device-flow sign-in.
+    if (!services->token().verify(presented) &&
+        !services->deviceFlow().tokens().verify(presented)) {
         send(responder, fail(ApiError::unauthorized(QStringLiteral("Incorrect admin token."),
                                                     QStringLiteral("invalid_admin_token"))));
         return;
@@ -197,6 +199,7 @@ void AdminHandler::route(const HttpRequest& request, const QList<QByteArray>& pa
     if (collection == "keys") return keys(request, parts, responder);
     if (collection == "usage") return usage(request, parts, responder);
     if (collection == "providers") return providers(request, parts, responder);
+    if (collection == "device") return device(request, parts, responder);
     if ((collection == "routes" || collection == "settings") && parts.size() == 4) {
         if (request.method != "GET") return send(responder, fail(wrongMethod(request)));
         if (collection == "routes") {
@@ -449,6 +452,54 @@ void AdminHandler::providers(const HttpRequest& request, const QList<QByteArray>
             s.deleteProviderCredential(id, &s, reply(r));
         });
     send(responder, fail(wrongMethod(request)));
+}
+
+// /admin/v1/device/...: the device-flow sign-ins waiting for a decision and the access tokens
+// they granted.
+void AdminHandler::device(const HttpRequest& request, const QList<QByteArray>& parts,
+                          HttpResponder* responder) {
+    DeviceFlow& flow = m_context.admin->deviceFlow();
+    const QByteArray& method = request.method;
+    const QByteArray what = parts.size() > 4 ? parts[4] : QByteArray();
+    if (parts.size() == 5 && what == "requests") {
+        if (method != "GET") return send(responder, fail(wrongMethod(request)));
+        QJsonArray data;
+        for (const DeviceRequest& r : flow.pending()) data.append(r.toJson());
+        return send(responder, ok(list(data)));
+    }
+    if (parts.size() == 5 && (what == "approve" || what == "deny")) {
+        if (method != "POST") return send(responder, fail(wrongMethod(request)));
+        auto body = bodyObject(request);
+        if (!body) return send(responder, fail(body.error()));
+        const QJsonValue code = body->value(QStringLiteral("user_code"));
+        if (!code.isString() || code.toString().trimmed().isEmpty())
+            return send(responder, fail(ApiError::badRequest(
+                                       QStringLiteral("'user_code' must be a non-empty string."),
+                                       QStringLiteral("user_code"))));
+        const bool approve = what == "approve";
+        auto r = approve ? flow.approve(code.toString()) : flow.deny(code.toString());
+        if (!r) return send(responder, fail(r.error()));
+        QJsonObject out = r->toJson();
+        out.insert(QStringLiteral("status"),
+                   approve ? QStringLiteral("approved") : QStringLiteral("denied"));
+        return send(responder, ok(out));
+    }
+    if (what == "tokens" && parts.size() == 5) {
+        if (method != "GET") return send(responder, fail(wrongMethod(request)));
+        QJsonArray data;
+        for (const AccessTokenRecord& r : flow.tokens().list()) data.append(r.toJson());
+        return send(responder, ok(list(data)));
+    }
+    if (what == "tokens" && parts.size() == 6) {
+        if (method != "DELETE") return send(responder, fail(wrongMethod(request)));
+        const QString id = QString::fromUtf8(parts[5]);
+        if (Status st = flow.tokens().revoke(id); !st) return send(responder, fail(st.error()));
+        return send(responder,
+                    ok(QJsonObject{{QStringLiteral("id"), id},
+                                   {QStringLiteral("object"), QStringLiteral("oauth.access_token")},
+                                   {QStringLiteral("revoked"), true}}));
+    }
+    send(responder, fail(unknownPath(request)));
 }
 
 }  // namespace ar

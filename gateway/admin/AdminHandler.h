@@ -40,6 +40,8 @@ private:
     void usage(const HttpRequest& request, const QList<QByteArray>& parts, HttpResponder* responder);
     void providers(const HttpRequest& request, const QList<QByteArray>& parts,
                    HttpResponder* responder);
+    void device(const HttpRequest& request, const QList<QByteArray>& parts,
+                HttpResponder* responder);
     // Runs `work` in the AdminServices thread; its reply is sent by this worker thread.
     void onServicesThread(HttpResponder* responder,
                           std::function<void(AdminServices&, Reply)> work);

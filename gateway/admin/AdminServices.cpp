@@ -6,7 +6,8 @@
 
 namespace ar {
 
-AdminServices::AdminServices(KeyStore& keys, QObject* parent) : QObject(parent), m_keys(keys) {}
+AdminServices::AdminServices(KeyStore& keys, QObject* parent)
+    : QObject(parent), m_keys(keys), m_deviceFlow(new DeviceFlow(this)) {}
 
 void AdminServices::setSecretStore(SecretStore* store) {
     m_secrets = store;

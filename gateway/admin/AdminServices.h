@@ -8,6 +8,7 @@
 #include "admin/AdminToken.h"
 #include "config/Config.h"
 #include "keys/KeyService.h"
+#include "oauth/DeviceFlow.h"
 #include "secrets/ProviderCredentials.h"
 #include "secrets/SecretStore.h"
 
@@ -26,6 +27,8 @@ public:
     SecretStore* secretStore() const { return m_secrets; }
     KeyService& keys() { return m_keys; }
     AdminToken& token() { return m_token; }
+    // Device-flow sign-ins (`tare api login`) and the access tokens they granted.
+    DeviceFlow& deviceFlow() { return *m_deviceFlow; }
     const std::shared_ptr<ProviderCredentials>& credentials() const { return m_credentials; }
 
     // Startup: reads the keychain credential of every provider configured with "credential":
@@ -43,6 +46,7 @@ public:
 private:
     KeyService m_keys;
     AdminToken m_token;
+    DeviceFlow* m_deviceFlow;  // child
     std::shared_ptr<ProviderCredentials> m_credentials = std::make_shared<ProviderCredentials>();
     SecretStore* m_secrets = nullptr;
 };

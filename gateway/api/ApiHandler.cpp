@@ -10,6 +10,7 @@
 #include "auth/ApiKey.h"
 #include "core/GatewayContext.h"
 #include "http/HttpResponder.h"
+#include "oauth/OAuthHandler.h"
 #include "upstream/UpstreamPool.h"
 #include "usage/CostControls.h"
 #include "usage/Metrics.h"
@@ -81,6 +82,10 @@ void ApiHandler::replyJson(HttpResponder* responder, const HttpRequest& request,
 void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
     if (request.path.startsWith("/admin/")) {  // its own guard (loopback, Host, admin token)
         AdminHandler(m_context).handle(std::move(request), responder);
+        return;
+    }
+    if (OAuthHandler::handles(request.path)) {  // sign-in for the admin API, same guard
+        OAuthHandler(m_context).handle(request, responder);
         return;
     }
     const QString path = QString::fromUtf8(request.path);

@@ -26,6 +26,7 @@ Gateway::Gateway(Config config, const QString& dataDir, QObject* parent)
       m_admin(new AdminServices(*m_keys, this)) {
     // Translators take each provider's current credential from here, per request.
     for (ProviderConfig& p : m_config.providers) p.liveCredentials = m_admin->credentials();
+    m_admin->deviceFlow().tokens().setFilePath(dataDir + QStringLiteral("/oauth-tokens.json"));
     m_dataDir = dataDir;
     m_prices = std::make_unique<PriceCatalog>(PriceCatalog::builtIn());
     m_prices->merge(PriceCatalog::fromJson(m_config.usage.prices));  // validated by parseConfig
@@ -49,6 +50,7 @@ Gateway::~Gateway() { stop(); }
 Status Gateway::start() {
     if (m_server) return Ok{};
     if (Status s = m_keys->load(); !s) return s;
+    if (Status s = m_admin->deviceFlow().tokens().load(); !s) return s;
     m_context = std::make_unique<GatewayContext>(m_config, m_keys.get(), m_events);
     m_context->admin = m_admin;
     // Usage: the ledger records every Finished event; cost controls are seeded from it.
