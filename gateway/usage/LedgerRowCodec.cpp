@@ -119,12 +119,19 @@ void appendEscapedByte(QByteArray& out, char c) {
 
 // Appends `s` as escaped UTF-8; ASCII (ids, model names) without a temporary conversion.
 void appendEscaped(QByteArray& out, const QString& s) {
-    const bool ascii = std::all_of(s.begin(), s.end(), [](QChar ch) { return ch.unicode() < 0x80; });
-    if (!ascii) {
-        for (char c : s.toUtf8()) appendEscapedByte(out, c);
+    // Ids and model names are plain ASCII: copy them in one go, no conversion, no escapes.
+    const bool plain = std::all_of(s.begin(), s.end(), [](QChar ch) {
+        const char16_t c = ch.unicode();
+        return c < 0x80 && c != '\\' && c != '\t' && c != '\n';
+    });
+    if (plain) {
+        const qsizetype at = out.size();
+        out.resize(at + s.size());
+        char* d = out.data() + at;
+        for (QChar ch : s) *d++ = char(ch.unicode());
         return;
     }
-    for (QChar ch : s) appendEscapedByte(out, char(ch.unicode()));
+    for (char c : s.toUtf8()) appendEscapedByte(out, c);
 }
 
 void appendNumber(QByteArray& out, qint64 n) {
