@@ -14,8 +14,11 @@ QString formatDuration(qint64 ms) {
 QString formatCost(qint64 micros) {
     if (micros == 0) return QStringLiteral("$0.00");
     const double dollars = double(micros) / 1e6;
-    // Small amounts keep 4 decimals so a single cheap request is not shown as $0.00.
-    return QStringLiteral("$%1").arg(dollars, 0, 'f', dollars < 1.0 ? 4 : 2);
+    // Small amounts keep up to 4 decimals so a single cheap request is not shown as $0.00,
+    // but never trailing zeros past the cents ("$0.38", not "$0.3800").
+    QString text = QString::number(dollars, 'f', dollars < 1.0 ? 4 : 2);
+    while (text.size() - text.indexOf(QLatin1Char('.')) > 3 && text.endsWith(QLatin1Char('0'))) text.chop(1);
+    return QStringLiteral("$") + text;
 }
 
 QString formatCount(qint64 n) { return QLocale().toString(n); }

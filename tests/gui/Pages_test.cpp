@@ -118,7 +118,7 @@ TEST(OverviewPage, BudgetBarsShowSpendAgainstBudgetAndKeysWithoutOneShowSpend) {
     EXPECT_EQ(bar->value(), bar->maximum() * 60 / 100);
     EXPECT_EQ(page.budgetCaption(dailyId)->text(), QStringLiteral("$3.00 of $5.00 per day (60%)"));
     EXPECT_EQ(page.budgetBar(openId), nullptr) << "no budget: no bar";
-    EXPECT_EQ(page.budgetCaption(openId)->text(), QStringLiteral("$0.4200 this month · no budget"));
+    EXPECT_EQ(page.budgetCaption(openId)->text(), QStringLiteral("$0.42 this month · no budget"));
     EXPECT_EQ(page.tile(QStringLiteral("today"), QStringLiteral("requests"))->text(), QStringLiteral("2"));
     EXPECT_EQ(page.tile(QStringLiteral("today"), QStringLiteral("spend"))->text(), QStringLiteral("$3.42"));
     EXPECT_EQ(page.tile(QStringLiteral("month"), QStringLiteral("spend"))->text(), QStringLiteral("$7.42"));

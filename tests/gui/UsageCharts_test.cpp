@@ -90,7 +90,7 @@ TEST(UsagePage, ChartsGetOneStackedSetPerGroup) {
     auto* totals = page.totalsTable()->model();
     ASSERT_EQ(totals->rowCount(), 3);
     EXPECT_EQ(totals->index(2, UsageTotalsModel::Group).data().toString(), QStringLiteral("Total"));
-    EXPECT_EQ(totals->index(2, UsageTotalsModel::Cost).data().toString(), QStringLiteral("$0.0410"));
+    EXPECT_EQ(totals->index(2, UsageTotalsModel::Cost).data().toString(), QStringLiteral("$0.041"));
 
     // Changing the grouping and range asks the ledger again.
     const int before = fake.calls;
