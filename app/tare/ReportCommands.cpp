@@ -216,7 +216,9 @@ int runUsage(const QStringList& args) {
                             k.toObject().value(QStringLiteral("name")).toString());
     }
     for (const QJsonObject& o : rows) {
-        QStringList row{o.value(QStringLiteral("group")).toString(),
+        // Requests that never named one (a bad key, /v1/me) group under an empty name.
+        const QString group = o.value(QStringLiteral("group")).toString();
+        QStringList row{group.isEmpty() ? QStringLiteral("(none)") : group,
                         QString::number(counter(o, "requests")),
                         QString::number(counter(o, "errors")),
                         QString::number(counter(o, "prompt_tokens")),
@@ -225,7 +227,7 @@ int runUsage(const QStringList& args) {
                         QString::number(counter(o, "reasoning_tokens")),
                         costText(counter(o, "cost_micros"), counter(o, "unknown_cost_requests"))};
         if (by == QLatin1String("key"))
-            row.insert(1, keyNames.value(row.first(), QStringLiteral("-")));
+            row.insert(1, keyNames.value(group, QStringLiteral("-")));
         t.add(row);
     }
     out(t.render());
