@@ -9,10 +9,6 @@
 #include <QTimer>
 #include <fcntl.h>
 #include <unistd.h>
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#endif
 
 #include "events/EventBus.h"
 #include "usage/LedgerInserter.h"
@@ -43,19 +39,6 @@ public:
         if (!m_timer->isActive()) m_timer->start();
     }
 
-    // The writer runs at nice 19: on a busy core it yields to the proxy and catches up when
-    // the proxy idles (the journal already holds every row). A backlog of
-    // Ledger::kUrgentBacklogRows makes it compete normally, which bounds the memory held.
-    void setUrgent(bool urgent) {
-        if (m_niceSet && urgent == m_urgent) return;
-        m_niceSet = true;
-        m_urgent = urgent;
-#ifdef Q_OS_LINUX
-        // Linux keeps a nice value per thread: this changes the writer only.
-        ::setpriority(PRIO_PROCESS, id_t(::syscall(SYS_gettid)), urgent ? 0 : 19);
-#endif
-    }
-
     void shutdown() {  // writer thread: last flush, then nothing of ours is left running
         m_ledger->drain();
         delete m_timer;
@@ -80,8 +63,6 @@ private:
     Ledger* m_ledger;
     QTimer* m_timer = nullptr;
     LedgerInserter m_inserter;
-    bool m_urgent = false;
-    bool m_niceSet = false;
 };
 
 Ledger::Ledger(const QString& dataDir, QObject* parent)
@@ -140,8 +121,7 @@ Status Ledger::open() {
     m_writer = new LedgerWriter(this);
     m_writer->moveToThread(&m_thread);
     m_thread.setObjectName(QStringLiteral("ledger-writer"));
-    m_thread.start();
-    QMetaObject::invokeMethod(m_writer, [this] { m_writer->setUrgent(false); }, Qt::QueuedConnection);
+    m_thread.start(QThread::LowPriority);
     return Ok{};
 }
 
@@ -169,11 +149,6 @@ void Ledger::record(const RequestEvent& finished) {
     if (queued == 1 || queued == kMaxBatchRows) {
         const bool now = queued == kMaxBatchRows;
         QMetaObject::invokeMethod(m_writer, [this, now] { m_writer->schedule(now); }, Qt::QueuedConnection);
-    } else if (queued == kUrgentBacklogRows) {
-        QMetaObject::invokeMethod(m_writer, [this] {
-            m_writer->setUrgent(true);
-            m_writer->schedule(true);
-        }, Qt::QueuedConnection);
     }
 }
 
@@ -195,7 +170,6 @@ void Ledger::drain() {
         m_writer->schedule(false);
         return;
     }
-    if (m_pending.size() < kMaxBatchRows) m_writer->setUrgent(false);  // caught up
     // Everything journaled so far is committed when nothing is queued: start the journal over.
     if (m_pending.isEmpty() && m_journalBytes > kJournalCompactBytes) {
         if (::ftruncate(m_journalFd, 0) == 0) m_journalBytes = 0;

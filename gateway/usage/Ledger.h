@@ -20,8 +20,7 @@ class LedgerWriter;
 // The request path never waits for the database. record() (called on the proxy thread that
 // publishes the Finished event) appends one line to a journal file with a single write() —
 // no fsync, so it costs microseconds and survives a process kill — and queues the row. A
-// writer thread (nice 19: it yields to the proxy on a busy core and catches up when it idles)
-// with its own connection inserts queued rows in batched transactions (at most
+// writer thread with its own connection inserts queued rows in batched transactions (at most
 // kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then empties
 // the journal once everything in it is committed. open() replays a journal left by a killed
 // process, so a request whose answer was sent is never lost.
@@ -30,8 +29,6 @@ class Ledger : public QObject {
 public:
     static constexpr int kFlushIntervalMs = 50;
     static constexpr int kMaxBatchRows = 256;
-    // Rows waiting for the (nice 19) writer before it stops yielding to the proxy threads.
-    static constexpr int kUrgentBacklogRows = 16384;
     static constexpr qint64 kJournalCompactBytes = 1 << 20;
 
     explicit Ledger(const QString& dataDir, QObject* parent = nullptr);

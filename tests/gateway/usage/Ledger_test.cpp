@@ -1,16 +1,11 @@
 // The ledger on a temp folder: schema, batched writes, journal replay, and the queries.
-#include <QDeadlineTimer>
-#include <QDir>
 #include <QFile>
-#include <QThread>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
-#include <optional>
-#include <sys/resource.h>
 
 #include "usage/Ledger.h"
 #include "usage/LedgerQueries.h"
@@ -117,37 +112,6 @@ TEST_F(LedgerTest, AJournalLeftByAKilledProcessIsReplayedOnce) {
     journal.close();
     record({});
     EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).requests(10).size(), 1);
-}
-
-// Nice value of this process's thread named `name`, or nullopt when there is none.
-std::optional<int> threadNice(const QByteArray& name) {
-    const QStringList tids = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& tid : tids) {
-        QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(tid));
-        if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != name) continue;
-        QFile stat(QStringLiteral("/proc/self/task/%1/stat").arg(tid));
-        if (!stat.open(QIODevice::ReadOnly)) return std::nullopt;
-        const QByteArray text = stat.readAll();
-        // Fields after the parenthesised name: state is field 3, nice is field 19.
-        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-        return fields.size() > 16 ? std::optional<int>(fields[16].toInt()) : std::nullopt;
-    }
-    return std::nullopt;
-}
-
-TEST_F(LedgerTest, TheWriterYieldsToTheProxyAndStillCommitsPromptly) {
-    Ledger ledger(dir.path());
-    ASSERT_TRUE(ledger.open());
-    std::optional<int> nice;
-    QDeadlineTimer deadline(10'000);
-    while (!deadline.hasExpired() && (nice = threadNice("ledger-writer")) != 19) QThread::msleep(5);
-    EXPECT_EQ(nice, 19) << "the ledger writer should run at nice 19";
-    EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), 0) << "only the writer thread is niced, not the process";
-    ledger.record(finished(1, kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
-    LedgerQueries q(ledgerPath(dir.path()));
-    deadline.setRemainingTime(10'000);
-    while (!deadline.hasExpired() && q.totals({}, {}).requests == 0) QThread::msleep(10);
-    EXPECT_EQ(q.totals({}, {}).requests, 1);  // on an idle machine it writes within the flush interval
 }
 
 TEST_F(LedgerTest, ManyRowsAreWrittenInBatches) {
