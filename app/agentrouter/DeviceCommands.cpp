@@ -10,6 +10,7 @@
 #include "CliSupport.h"
 #include "SecretCommands.h"
 #include "common/HttpCall.h"
+#include "common/LocalGateway.h"
 #include "config/Config.h"
 #include "secrets/SecretEntries.h"
 #include "secrets/SecretStore.h"
@@ -21,20 +22,7 @@ namespace {
 // The running gateway's origin: --url, else the bind address and port of the config.
 QString gatewayOrigin(const QCommandLineParser& p) {
     if (p.isSet(QStringLiteral("url"))) return p.value(QStringLiteral("url"));
-    QString path = p.value(QStringLiteral("config"));
-    if (path.isEmpty()) path = defaultConfigPath();
-    ServerSettings server;
-    if (QFile::exists(path)) {
-        ConfigLoad load = loadConfigFile(path);
-        if (load.ok()) server = load.config.server;
-    }
-    QString host = server.bind;
-    // The admin API answers loopback only, so a wildcard bind is reached on 127.0.0.1.
-    if (host == QLatin1String("0.0.0.0") || host == QLatin1String("localhost"))
-        host = QStringLiteral("127.0.0.1");
-    if (host == QLatin1String("::")) host = QStringLiteral("::1");
-    if (host.contains(QLatin1Char(':'))) host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2").arg(host).arg(server.port);
+    return cli::localGatewayOrigin(p.value(QStringLiteral("config")));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "admin/AdminServices.h"
 #include "admin/AdminToken.h"
 #include "auth/KeyStore.h"
+#include "common/Await.h"
 #include "common/ReadSecret.h"
 #include "config/Config.h"
 #include "core/Gateway.h"
@@ -32,19 +33,7 @@ void addOptions(QCommandLineParser& p) {
          QStringLiteral("FILE")});
 }
 
-// Waits for one asynchronous secret-store answer. Only at the top of a CLI command: the
-// gateway library itself never runs a nested loop.
-template <typename T, typename Start>
-T await(Start start) {
-    QEventLoop loop;
-    std::optional<T> out;
-    start(&loop, [&](T value) {
-        out.emplace(std::move(value));
-        loop.quit();
-    });
-    if (!out) loop.exec();
-    return std::move(*out);
-}
+using cli::await;
 
 }  // namespace
 

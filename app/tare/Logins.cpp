@@ -6,6 +6,8 @@
 #include <QUrl>
 
 #include "Cli.h"
+#include "common/Await.h"
+#include "common/LocalGateway.h"
 #include "config/Config.h"
 #include "secrets/FileSecretStore.h"
 #include "secrets/KeychainSecretStore.h"
@@ -16,18 +18,7 @@ namespace {
 
 const QString kCurrentEntry = QStringLiteral("current");
 
-// Waits for one asynchronous secret-store answer (a command does nothing else meanwhile).
-template <typename T, typename Start>
-T await(Start start) {
-    QEventLoop loop;
-    std::optional<T> out;
-    start(&loop, [&](T value) {
-        out.emplace(std::move(value));
-        loop.quit();
-    });
-    if (!out) loop.exec();
-    return std::move(*out);
-}
+using cli::await;
 
 QString iso(const QDateTime& t) {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
@@ -122,21 +113,7 @@ QString normalizeIssuer(const QString& url) {
     return s;
 }
 
-QString localGateway(const QString& configPath) {
-    const QString path = configPath.isEmpty() ? defaultConfigPath() : configPath;
-    ServerSettings server;
-    if (QFile::exists(path)) {
-        ConfigLoad load = loadConfigFile(path);
-        if (load.ok()) server = load.config.server;
-    }
-    QString host = server.bind;
-    // The admin API answers loopback only: a wildcard bind is reached on the loopback address.
-    if (host == QLatin1String("0.0.0.0") || host == QLatin1String("localhost"))
-        host = QStringLiteral("127.0.0.1");
-    if (host == QLatin1String("::")) host = QStringLiteral("::1");
-    if (host.contains(QLatin1Char(':'))) host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2").arg(host).arg(server.port);
-}
+QString localGateway(const QString& configPath) { return cli::localGatewayOrigin(configPath); }
 
 Result<QString> chooseGateway(const Command& command, Logins& logins) {
     QString url;
