@@ -29,6 +29,7 @@ class Ledger : public QObject {
 public:
     static constexpr int kFlushIntervalMs = 50;
     static constexpr int kMaxBatchRows = 256;
+    static constexpr int kRowsPerTransaction = 64;
     static constexpr qint64 kJournalCompactBytes = 1 << 20;
 
     explicit Ledger(const QString& dataDir, QObject* parent = nullptr);
@@ -46,7 +47,7 @@ public:
 
 private:
     friend class LedgerWriter;
-    void drain();  // writer thread
+    bool drain();  // writer thread; true when rows are left for another transaction
 
     QString m_dbPath;
     QString m_journalPath;
