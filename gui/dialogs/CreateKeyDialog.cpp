@@ -146,11 +146,18 @@ CreateKeyDialog::CreateKeyDialog(KeyService* keys, const QString& baseUrl, QWidg
     addRow(tr("&Tokens/min:"), row({m_tpm}, true), "tpm", m_tpm);
     addRow(tr("C&oncurrent:"), row({m_concurrent}, true), "concurrent", m_concurrent);
     addRow(tr("E&xpiry:"), row({m_expires, m_expiry}, true), "expiry", m_expires);
+    m_keep = new QCheckBox(tr("&Keep a copy in the OS keychain, so it can be copied again later"), ask);
+    m_keep->setAccessibleName(tr("Keep a copy of the key in the keychain"));
+    if (!m_keys->secretStore()) {
+        m_keep->setEnabled(false);
+        m_keep->setToolTip(tr("No keychain is usable here (see the banner)."));
+    }
     m_createError = makeErrorLabel(tr("Problem creating the key"), ask);
     auto* askLayout = new QVBoxLayout(ask);
     askLayout->setContentsMargins(0, 0, 0, 0);
     askLayout->addWidget(intro);
     askLayout->addLayout(form);
+    askLayout->addWidget(m_keep);
     askLayout->addWidget(m_createError);
     askLayout->addStretch(1);
 
@@ -169,8 +176,12 @@ CreateKeyDialog::CreateKeyDialog(KeyService* keys, const QString& baseUrl, QWidg
     use->setWordWrap(true);
     auto* showLayout = new QVBoxLayout(show);
     showLayout->setContentsMargins(0, 0, 0, 0);
+    m_keepStatus = new QLabel(show);
+    m_keepStatus->setWordWrap(true);
+    m_keepStatus->hide();
     showLayout->addWidget(m_warning);
     showLayout->addWidget(m_secret);
+    showLayout->addWidget(m_keepStatus);
     showLayout->addWidget(use);
     showLayout->addWidget(m_snippets, 1);
 
@@ -297,6 +308,15 @@ void CreateKeyDialog::create() {
     }
     showSecret(key->secret);
     setWindowTitle(tr("Key created"));
+    if (m_keep->isChecked()) {
+        m_keepStatus->setText(tr("Saving a copy in the keychain…"));
+        m_keepStatus->show();
+        // Asynchronous (a keychain job); the key exists and is on screen whatever happens.
+        m_keys->rememberSecret(*key, this, [this](Status s) {
+            m_keepStatus->setText(s ? tr("A copy is kept in the keychain: <b>Copy key</b> on the Keys page copies it again.")
+                                    : tr("No copy was kept in the keychain: %1 Copy the key now.").arg(s.error().message));
+        });
+    }
     Q_EMIT keyCreated(key->record.id);
 }
 

@@ -70,6 +70,8 @@ public:
     // The message shown next to a field: "name", "models", "budget", "rpm", "tpm", "concurrent", "expiry".
     QLabel* errorLabel(const QString& field) const;
     QPushButton* createButton() const { return m_create; }
+    QCheckBox* keepCheck() const { return m_keep; }
+    QLabel* keepStatus() const { return m_keepStatus; }
     bool showingSecret() const;
     QString shownSecret() const;  // the secret while it is on screen, else empty
 
@@ -101,6 +103,8 @@ private:
     QDateEdit* m_expiry;
     QHash<QString, QLabel*> m_errors;
     QLabel* m_createError;
+    QCheckBox* m_keep;       // keep the plaintext in the keychain (opt-in)
+    QLabel* m_keepStatus;    // what became of that copy
     QLabel* m_warning;
     CopyField* m_secret;
     SnippetTabs* m_snippets;

@@ -1,5 +1,7 @@
 #include "pages/KeysPage.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -34,6 +36,14 @@ KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* 
     m_rotate->setToolTip(tr("Give the selected key a new secret; the old one stops working (Ctrl+R)"));
     m_rotate->setAccessibleName(tr("Rotate the selected key"));
 
+    m_copy = new QPushButton(icon(QStringLiteral("copy")), tr("Copy key"), this);
+    m_copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_copy->setToolTip(tr("Copy the selected key again, if a copy was kept in the keychain (Ctrl+Shift+C)"));
+    m_copy->setAccessibleName(tr("Copy the selected key from the keychain"));
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->hide();  // until a copy has something to say
+
     m_table = new QTableView(this);
     configureTable(m_table, QStringLiteral("keysTable"), tr("Gateway keys"));
     m_table->setModel(model);
@@ -47,15 +57,18 @@ KeysPage::KeysPage(KeyListModel* model, GatewayController* controller, QWidget* 
     buttons->addWidget(m_create);
     buttons->addWidget(m_rotate);
     buttons->addWidget(m_revoke);
+    buttons->addWidget(m_copy);
     buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addLayout(buttons);
+    layout->addWidget(m_status);
     layout->addWidget(m_table, 1);
 
     connect(m_create, &QPushButton::clicked, this, &KeysPage::openCreateDialog);
     connect(m_revoke, &QPushButton::clicked, this, &KeysPage::confirmRevoke);
     connect(m_rotate, &QPushButton::clicked, this, &KeysPage::confirmRotate);
+    connect(m_copy, &QPushButton::clicked, this, &KeysPage::copySelectedKey);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &KeysPage::updateButtons);
     connect(model, &QAbstractItemModel::modelReset, this, &KeysPage::updateButtons);
     updateButtons();
@@ -65,6 +78,26 @@ void KeysPage::updateButtons() {
     const KeyRecord* k = m_model->record(m_table->currentIndex().row());
     m_revoke->setEnabled(k && !k->revoked);
     m_rotate->setEnabled(k && !k->revoked);
+    m_copy->setEnabled(k && !k->revoked && m_model->service()->secretStore());
+}
+
+void KeysPage::copySelectedKey() {
+    const KeyRecord* k = m_model->record(m_table->currentIndex().row());
+    if (!k || k->revoked) return;
+    const QString name = k->name;
+    m_status->setText(tr("Reading the key from the keychain…"));
+    m_status->show();
+    m_model->service()->recallSecret(k->id, this, [this, name](Result<std::optional<QByteArray>> r) {
+        if (!r) {
+            m_status->setText(tr("Could not read the keychain: %1").arg(r.error().message));
+        } else if (!r.value()) {
+            m_status->setText(tr("No copy of \"%1\" is in the keychain: keep one when you create a key, or "
+                                 "rotate this one to get a new secret.").arg(name.toHtmlEscaped()));
+        } else {
+            QGuiApplication::clipboard()->setText(QString::fromUtf8(*r.value()));
+            m_status->setText(tr("Copied the key \"%1\" to the clipboard.").arg(name.toHtmlEscaped()));
+        }
+    });
 }
 
 void KeysPage::openCreateDialog() {
@@ -114,6 +147,9 @@ void KeysPage::confirmRotate() {
         if (clicked != rotate) return;
         auto issued = m_model->service()->rotate(id);
         m_model->refresh();
+        // A copy kept in the keychain is the old secret now: drop it (nothing to report if none).
+        if (issued && m_model->service()->secretStore())
+            m_model->service()->forgetSecret(id, this, [](Status) {});
         if (!issued) {
             auto* err = new QMessageBox(QMessageBox::Critical, tr("Rotate key"), issued.error().message,
                                         QMessageBox::Ok, this);

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QPushButton;
 class QTableView;
 
@@ -11,18 +12,21 @@ class GatewayController;
 class KeyListModel;
 
 // Gateway keys with spend against budget: create and rotate (the dialog shows the secret
-// once), revoke; both with confirmation.
+// once), revoke; both with confirmation. "Copy key" copies a key whose plaintext was kept in
+// the keychain when it was created.
 class KeysPage : public QWidget {
     Q_OBJECT
 public:
     KeysPage(KeyListModel* model, GatewayController* controller, QWidget* parent = nullptr);
 
     QTableView* table() const { return m_table; }
+    QLabel* status() const { return m_status; }
 
 public Q_SLOTS:
     void openCreateDialog();
     void confirmRevoke();
     void confirmRotate();
+    void copySelectedKey();
 
 Q_SIGNALS:
     void keyRotated(const QString& keyId);
@@ -36,6 +40,8 @@ private:
     QPushButton* m_create;
     QPushButton* m_revoke;
     QPushButton* m_rotate;
+    QPushButton* m_copy;
+    QLabel* m_status;  // the outcome of the last copy
 };
 
 }  // namespace ar::gui

@@ -2,6 +2,8 @@
 // store, a fake ledger read side and, for connection tests, a fake upstream on a real socket.
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QClipboard>
+#include <QDeadlineTimer>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -41,6 +43,8 @@
 #include "pages/RoutesPage.h"
 #include "pages/UsagePage.h"
 #include "providers/ConnectionCheck.h"
+#include "secrets/MemorySecretStore.h"
+#include "secrets/SecretEntries.h"
 #include "secrets/KeychainSecretStore.h"
 #include "secrets/MemorySecretStore.h"
 #include "secrets/ProviderCredentials.h"
@@ -287,6 +291,65 @@ TEST(KeysPage, RotateAsksThenShowsTheNewSecretOnce) {
     EXPECT_FALSE(dialog->createButton()->isVisible());
     dialog->accept();
     EXPECT_TRUE(dialog->shownSecret().isEmpty());
+}
+
+TEST(KeysPage, AKeyKeptInTheKeychainCanBeCopiedAgainAndRotationDropsTheStaleCopy) {
+    Fixture f;
+    MemorySecretStore keychain;
+    f.gateway.admin()->setSecretStore(&keychain);
+    KeyListModel model(&f.keys());
+    GatewayController controller(&f.gateway);
+    KeysPage page(&model, &controller);
+    page.show();
+    auto waitFor = [](auto done) {
+        QDeadlineTimer deadline(5000);
+        while (!done() && !deadline.hasExpired()) QApplication::processEvents(QEventLoop::AllEvents, 10);
+        return done();
+    };
+
+    page.openCreateDialog();
+    auto* dialog = findVisible<CreateKeyDialog>(&page);
+    ASSERT_NE(dialog, nullptr);
+    ASSERT_TRUE(dialog->keepCheck()->isEnabled());
+    dialog->nameEdit()->setText(QStringLiteral("kept"));
+    dialog->keepCheck()->setChecked(true);
+    dialog->createButton()->click();
+    const QString secret = dialog->shownSecret();
+    ASSERT_TRUE(secret.startsWith(QStringLiteral("sk-ar-")));
+    const QString id = f.gateway.keys()->verify(secret.toUtf8())->id;
+    const QString entry = secretentry::gatewayKey(id);
+    ASSERT_TRUE(waitFor([&] { return keychain.entries().contains(entry); }));
+    EXPECT_EQ(keychain.entries().value(entry), secret.toUtf8());
+    EXPECT_TRUE(waitFor([&] { return dialog->keepStatus()->text().contains(QStringLiteral("kept in the keychain")); }))
+        << qPrintable(dialog->keepStatus()->text());
+    dialog->accept();
+    ASSERT_TRUE(f.keys().create(QStringLiteral("not-kept"), {}).ok());
+    model.refresh();
+
+    auto selectKey = [&](const QString& name) {
+        for (int row = 0; row < model.rowCount(); ++row)
+            if (model.record(row)->name == name) page.table()->selectRow(row);
+    };
+    QGuiApplication::clipboard()->clear();
+    selectKey(QStringLiteral("kept"));
+    page.copySelectedKey();
+    EXPECT_TRUE(waitFor([] { return QGuiApplication::clipboard()->text().startsWith(QStringLiteral("sk-ar-")); }));
+    EXPECT_EQ(QGuiApplication::clipboard()->text(), secret);
+    EXPECT_TRUE(page.status()->text().contains(QStringLiteral("Copied"))) << qPrintable(page.status()->text());
+
+    selectKey(QStringLiteral("not-kept"));
+    page.copySelectedKey();
+    EXPECT_TRUE(waitFor([&] { return page.status()->text().contains(QStringLiteral("No copy")); }))
+        << qPrintable(page.status()->text());
+
+    // Rotating makes the kept copy stale: it is removed.
+    selectKey(QStringLiteral("kept"));
+    page.confirmRotate();
+    auto* box = findVisible<QMessageBox>(&page);
+    ASSERT_NE(box, nullptr);
+    for (QAbstractButton* b : box->buttons())
+        if (b->text() == QStringLiteral("Rotate")) b->click();
+    EXPECT_TRUE(waitFor([&] { return !keychain.entries().contains(entry); }));
 }
 
 TEST(ProviderDialog, TestConnectionMakesARealCallWithProgressAndShowsTheResult) {
