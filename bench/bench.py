@@ -507,6 +507,9 @@ def main():
     ap.add_argument("--profile", choices=["perf", "callgrind"],
                     help="instead of the benchmark: profile agentrouter under chat-16 and write out/profile-*.txt")
     ap.add_argument("--profile-seconds", type=float, default=10)
+    ap.add_argument("--soak", type=float, metavar="SECONDS",
+                    help="instead of the cases: agentrouter under chat-16 and 16 streams, alternating, for SECONDS "
+                         "(600 for issue 8's 10 minutes), its RSS sampled every 30 s; writes out/soak.json")
     ap.add_argument("--out", default=os.path.join(OUT, "results.json"))
     ap.add_argument("--report", metavar="JSON", help="only print the tables of an earlier results.json")
     a = ap.parse_args()
@@ -535,6 +538,8 @@ def main():
 
     if a.profile:
         return profile(a, ar_log)
+    if a.soak:
+        return soak(a, ar_log)
 
     t_start = time.time()
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
@@ -900,6 +905,47 @@ def print_report(rep):
     print_table(["target", "value", "limit", "status"], rows)
     if n.get("noisy"):
         print("NOTE: the machine was busy during this run (see 'noise' per case); ratios are less reliable.")
+
+
+def soak(a, ar_log):
+    """Issue 8's soak: does agentrouter's memory keep growing under a steady load?"""
+    mock_p, mock_port = start_mock(LOAD_CORE, "mock")
+    p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log)
+    t = Target("agentrouter", port, p, headers)
+    t.refresh_pids()
+    idle = t.rss_kb()
+    log(f"soak: agentrouter on :{port}, idle RSS {idle / 1024:.1f} MB, {a.soak:.0f} s of load")
+    samples, total, errors, started = [], 0, 0, time.time()
+    step = 30
+    while time.time() - started < a.soak:
+        # Half of each step plain chat, half streams: both paths, the ledger and the limiter.
+        res, _ = run_wrk(t, 16, "chat", step / 2)
+        sres, _ = run_stream_client(t, 16, 0, step / 2, quiet=True)
+        total += res.get("requests", 0) + sres.get("complete", 0)
+        errors += res.get("errors", 1 if "error" in res else 0)
+        errors += sres.get("errors", 1 if "error" in sres else 0) + sres.get("incomplete", 0)
+        samples.append({"t_s": round(time.time() - started), "rss_mb": round(t.rss_kb() / 1024, 1),
+                        "requests": total, "errors": errors})
+        log(f"soak t={samples[-1]['t_s']:>4}s RSS {samples[-1]['rss_mb']:.1f} MB, {total} requests, {errors} errors")
+        if p.poll() is not None:
+            die(f"agentrouter exited (code {p.returncode}) during the soak")
+    # Growth after the first minute (pools, caches and the allocator have settled by then).
+    settled = [x["rss_mb"] for x in samples if x["t_s"] >= 60] or [x["rss_mb"] for x in samples]
+    first, last, peak = settled[0], samples[-1]["rss_mb"], max(x["rss_mb"] for x in samples)
+    growth = round(last - first, 1)
+    result = {"seconds": round(time.time() - started), "idle_rss_mb": round(idle / 1024, 1),
+              "rss_after_first_minute_mb": first, "rss_end_mb": last, "rss_peak_mb": peak,
+              "growth_mb": growth, "requests": total, "errors": errors, "samples": samples,
+              "met": growth <= 2.0 and errors == 0, "noise": None}
+    with open(os.path.join(OUT, "soak.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    print()
+    print_table(["t (s)", "RSS MB", "requests", "errors"],
+                [[x["t_s"], fmt(x["rss_mb"], 1), x["requests"], x["errors"]] for x in samples])
+    print(f"Soak: {result['seconds']} s, {total} requests, {errors} errors; RSS idle {result['idle_rss_mb']} MB, "
+          f"after the first minute {first} MB, at the end {last} MB (growth {growth} MB, peak {peak} MB): "
+          f"{'met' if result['met'] else 'MISSED'} (no growth: at most 2 MB of allocator noise, no errors)")
+    return 0
 
 
 def profile(a, ar_log):
