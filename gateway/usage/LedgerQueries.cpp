@@ -1,6 +1,7 @@
 #include "usage/LedgerQueries.h"
 
 #include <QAtomicInteger>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
@@ -21,6 +22,9 @@ constexpr qint64 kDayMs = 24 * kHourMs;
 // Runs `work` on a connection private to this call and this thread.
 template <typename Fn>
 void withConnection(const QString& path, Fn&& work) {
+    // No ledger yet (the window asks before the gateway first started): nothing to read, and
+    // opening it here would create an empty file without the schema.
+    if (!QFile::exists(path)) return;
     static QAtomicInteger<quint64> counter;
     const QString name = QStringLiteral("ar-ledger-read-%1").arg(counter.fetchAndAddRelaxed(1));
     {

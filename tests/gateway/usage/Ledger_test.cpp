@@ -114,6 +114,16 @@ TEST_F(LedgerTest, AJournalLeftByAKilledProcessIsReplayedOnce) {
     EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).requests(10).size(), 1);
 }
 
+TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 0);
+    EXPECT_TRUE(q.requests(10).isEmpty());
+    EXPECT_TRUE(q.buckets({}, {}, UsageGranularity::Day, UsageGroupBy::Model).isEmpty());
+    EXPECT_FALSE(QFile::exists(ledgerPath(dir.path()))) << "a query must not create the database";
+    record({finished(1, kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1)});
+    EXPECT_EQ(q.totals({}, {}).requests, 1);  // and it reads the ledger once there is one
+}
+
 TEST_F(LedgerTest, ManyRowsAreWrittenInBatches) {
     QList<RequestEvent> events;
     for (int i = 1; i <= 1000; ++i)
