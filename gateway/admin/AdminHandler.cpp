@@ -245,7 +245,7 @@ void AdminHandler::usage(const HttpRequest& request, const QList<QByteArray>& pa
                                              QStringLiteral("server_error"), {}, QStringLiteral("ledger_off")}));
     QPointer<HttpResponder> client(responder);
     QPointer<QObject> relay(workerRelay());
-    QThreadPool::globalInstance()->start([queries, client, relay, sub = parts.size() == 5 ? parts[4] : QByteArray(),
+    m_context.background->start([queries, client, relay, sub = parts.size() == 5 ? parts[4] : QByteArray(),
                                           query = request.query] {
         Result<UsageAnswer> answer = answerUsage(*queries, sub, query, QDateTime::currentDateTimeUtc());
         if (!relay) return;  // the gateway stopped meanwhile

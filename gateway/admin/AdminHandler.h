@@ -36,7 +36,7 @@ private:
     void route(const HttpRequest& request, const QList<QByteArray>& parts,
                HttpResponder* responder);
     void keys(const HttpRequest& request, const QList<QByteArray>& parts, HttpResponder* responder);
-    // Ledger queries run on the global thread pool so this worker keeps proxying meanwhile.
+    // Ledger queries run on the gateway's background pool so this worker keeps proxying meanwhile.
     void usage(const HttpRequest& request, const QList<QByteArray>& parts, HttpResponder* responder);
     void providers(const HttpRequest& request, const QList<QByteArray>& parts,
                    HttpResponder* responder);

@@ -72,6 +72,7 @@ Status Gateway::start() {
     m_context->costControls = m_costControls;
     m_context->usage = m_usage.get();
     m_context->metrics = m_metrics;
+    m_context->background = &m_background;
     const int workers = m_config.server.workers > 0 ? m_config.server.workers
                                                     : qMax(1, QThread::idealThreadCount());
     GatewayContext* context = m_context.get();
@@ -97,6 +98,7 @@ Status Gateway::start() {
 void Gateway::stop() {
     if (m_server) m_server->stop();
     m_server.reset();
+    m_background.waitForDone();  // a usage query still running reads the context and the ledger
     m_context.reset();
     m_ledger.reset();  // after the workers: commits every queued row
     delete m_costControls;

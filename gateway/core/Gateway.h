@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QThreadPool>
 #include <memory>
 
 #include "config/Config.h"
@@ -73,6 +74,7 @@ private:
     std::unique_ptr<Ledger> m_ledger;  // open while running
     CostControls* m_costControls = nullptr;  // child QObject while running
     Metrics* m_metrics = nullptr;            // child QObject
+    QThreadPool m_background;                // GatewayContext::background
 };
 
 // Path of the key store inside a data folder.

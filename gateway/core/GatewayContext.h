@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QThreadPool>
 #include <atomic>
 #include <memory>
 
@@ -38,6 +39,9 @@ struct GatewayContext {
     CostControls* costControls = nullptr;  // thread-safe; null: no limits checked
     UsageQueries* usage = nullptr;         // the ledger's read side (any thread)
     const Metrics* metrics = nullptr;      // /metrics (thread-safe)
+    // Slow admin work (ledger queries) off the proxy threads; the Gateway waits for it to end
+    // before it tears down what that work reads.
+    QThreadPool* background = nullptr;
     const QDateTime startedAt = QDateTime::currentDateTimeUtc();
     std::atomic<quint64> nextRequestId{1};
 };

@@ -61,9 +61,8 @@ Status LedgerInserter::open(const QString& path) {
         close();
         return e;
     }
-    // Same settings as ledger_schema::configure: WAL, and a commit survives a process kill.
-    sqlite3_busy_timeout(m_db, 5000);
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"}) {
+    // Same settings as the Qt Sql connections: WAL, and a commit survives a process kill.
+    for (const char* pragma : ledger_schema::kConnectionPragmas) {
         if (sqlite3_exec(m_db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
             const ApiError e = error(QString::fromLatin1(pragma));
             close();

@@ -63,8 +63,7 @@ const char* columnList() {
 
 Status configure(QSqlDatabase& db) {
     QSqlQuery q(db);
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"}) {
+    for (const char* pragma : kConnectionPragmas) {
         if (!q.exec(QString::fromLatin1(pragma))) return sqlError(QString::fromLatin1(pragma), q.lastError());
     }
     return Ok{};

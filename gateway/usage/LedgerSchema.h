@@ -14,6 +14,9 @@ int currentVersion();
 // a power cut may lose the last commits, never corrupt the file. busy_timeout covers the
 // reader connections briefly contending with the writer.
 Status configure(QSqlDatabase& db);
+// The statements configure() runs, for connections opened without Qt Sql (LedgerInserter).
+inline constexpr const char* kConnectionPragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                                                     "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"};
 Status migrate(QSqlDatabase& db);
 
 // The requests table's data columns, in the order insert and select use.

@@ -19,10 +19,9 @@
 // Every request is recorded (method, path, headers, raw body, parsed JSON) for the test's assertions.
 // The ids, texts and numbers here are made up for this fake.
 
-import http from 'node:http';
 import crypto from 'node:crypto';
 
-import { imageInfo, pieces } from './fake-server.mjs';
+import { imageInfo, pieces, startRecordingServer } from './fake-server.mjs';
 
 // What the fake answers, exported so the test can compare exactly.
 export const CHAT_REPLY_PIECES = ['Greetings', ' from', ' the', ' fake', ' upstream', '!', ' Ask', ' me', ' anything', '.'];
@@ -336,32 +335,8 @@ function imagesResponse(body) {
  * request the fake refused also has `rejected`, its error message).
  */
 export async function startFakeOpenAI({ apiKey }) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let json;
-      try {
-        json = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        json = undefined;
-      }
-      const url = new URL(req.url, 'http://127.0.0.1');
-      const record = { method: req.method, path: url.pathname, headers: { ...req.headers }, rawBody: raw, body: json };
-      requests.push(record);
-      handle(req, res, url.pathname, raw, json, record).catch((err) => {
-        if (!res.headersSent) {
-          sendError(res, 500, { message: String(err), type: 'server_error' }, requestId());
-        } else {
-          res.destroy(err);
-        }
-      });
-    });
-  });
-
-  async function handle(req, res, path, raw, body, record) {
+  async function handle(req, res, record) {
+    const { path, body } = record;
     const reqId = requestId();
     const auth = req.headers.authorization ?? '';
     if (auth !== `Bearer ${apiKey}`) {
@@ -447,18 +422,8 @@ export async function startFakeOpenAI({ apiKey }) {
     sendJson(res, 200, imagesResponse(body), reqId);
   }
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  return {
-    port,
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close() {
-      server.closeAllConnections?.();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await startRecordingServer(handle, (res, err) =>
+    sendError(res, 500, { message: String(err), type: 'server_error' }, requestId()),
+  );
+  return { ...server, baseUrl: `http://127.0.0.1:${server.port}/v1` };
 }
