@@ -57,26 +57,28 @@ void ApiHandler::reply(HttpResponder* responder, const HttpRequest& request, con
     if (error.retryAfterSeconds >= 0)
         headers.append({"Retry-After", QByteArray::number(error.retryAfterSeconds)});
     if (error.status == 401) headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
+    if (request.path != "/health") {  // probes would drown the log
+        RequestEvent e = baseEvent(m_context, request, keyId);
+        e.kind = RequestEvent::Kind::Finished;
+        e.model = model;
+        e.status = error.status;
+        e.errorCode = error.code.isEmpty() ? error.type : error.code;
+        e.latencyMs = 0;
+        m_context.events->publish(e);  // ledgered before the client sees the answer
+    }
     responder->send(error.status, "application/json", error.toJson(), headers);
-    if (request.path == "/health") return;  // probes would drown the log
-    RequestEvent e = baseEvent(m_context, request, keyId);
-    e.kind = RequestEvent::Kind::Finished;
-    e.model = model;
-    e.status = error.status;
-    e.errorCode = error.code.isEmpty() ? error.type : error.code;
-    e.latencyMs = 0;
-    m_context.events->publish(e);
 }
 
 void ApiHandler::replyJson(HttpResponder* responder, const HttpRequest& request,
                            const QByteArray& body, const QString& keyId) {
+    if (request.path != "/health") {
+        RequestEvent e = baseEvent(m_context, request, keyId);
+        e.kind = RequestEvent::Kind::Finished;
+        e.status = 200;
+        e.latencyMs = 0;
+        m_context.events->publish(e);
+    }
     responder->send(200, "application/json", body);
-    if (request.path == "/health") return;
-    RequestEvent e = baseEvent(m_context, request, keyId);
-    e.kind = RequestEvent::Kind::Finished;
-    e.status = 200;
-    e.latencyMs = 0;
-    m_context.events->publish(e);
 }
 
 void ApiHandler::handle(HttpRequest&& request, HttpResponder* responder) {
@@ -208,9 +210,11 @@ void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* 
             return;
         }
     }
-    started.payload = request.body.left(EventBus::kMaxPayloadBytes);
-    m_context.events->publish(started);
-    started.payload.clear();
+    if (m_context.events->wants(RequestEvent::Kind::Started)) {  // the window's live log
+        started.payload = request.body.left(EventBus::kMaxPayloadBytes);
+        m_context.events->publish(started);
+        started.payload.clear();
+    }
 
     auto* exchange = new ProxyExchange(m_context, *m_pool, responder, std::move(started), endpoint,
                                        std::move(parsed.value()), std::move(request.body),

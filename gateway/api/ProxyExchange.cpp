@@ -155,7 +155,7 @@ void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
         chunk += "\n\n";
     }
     m_responder->writeChunk(chunk);
-    if (m_context.events->deltasWanted()) {
+    if (m_context.events->wants(RequestEvent::Kind::Delta)) {
         RequestEvent delta;
         delta.kind = RequestEvent::Kind::Delta;
         delta.requestId = m_event.requestId;
@@ -194,9 +194,9 @@ void ProxyExchange::onFinished() {
             m_responder->beginStream(200, "text/event-stream; charset=utf-8", responseHeaders());
             markFirstByte();
         }
+        finish(200, {});  // ledgered before the client can see the end
         m_responder->writeChunk(QByteArrayLiteral("data: [DONE]\n\n"));
         m_responder->endStream();
-        finish(200, {});
         return;
     }
     auto translated = m_translator->translateResponse(m_body);
@@ -204,14 +204,14 @@ void ProxyExchange::onFinished() {
         failOrFailOver(translated.error());
         return;
     }
+    if (!translated->usage.known()) m_generatedChars = usage_estimate::generatedChars(translated->body);
+    if (m_responder) markFirstByte();
+    const qint64 costMicros = finish(200, {}, translated->body);  // ledgered before it is sent
     if (m_responder) {
-        markFirstByte();
-        if (!translated->usage.known()) m_generatedChars = usage_estimate::generatedChars(translated->body);
         HttpHeaders headers = responseHeaders();
-        headers.append({"x-agentrouter-cost-usd", formatUsd(accounted(200).costMicros)});
+        headers.append({"x-agentrouter-cost-usd", formatUsd(costMicros)});
         m_responder->send(200, "application/json", translated->body, headers);
     }
-    finish(200, {}, translated->body);
 }
 
 void ProxyExchange::onFailed(const UpstreamFailure& failure) {
@@ -241,23 +241,24 @@ void ProxyExchange::failOrFailOver(const ApiError& error) {
 }
 
 void ProxyExchange::replyError(const ApiError& error) {
-    if (m_responder && !m_responder->headersSent()) {
+    const bool send = m_responder && !m_responder->headersSent();
+    if (send) markFirstByte();
+    finish(error.status, error.code.isEmpty() ? error.type : error.code);  // before the client sees it
+    if (send) {
         HttpHeaders headers = responseHeaders();
         if (error.retryAfterSeconds >= 0)
             headers.append({"Retry-After", QByteArray::number(error.retryAfterSeconds)});
-        markFirstByte();
         m_responder->send(error.status, "application/json", error.toJson(), headers);
     }
-    finish(error.status, error.code.isEmpty() ? error.type : error.code);
 }
 
 void ProxyExchange::endStreamWithError(const ApiError& error) {
+    finish(error.status, error.code.isEmpty() ? error.type : error.code);
     // After the first byte an error can only travel in-band: never end it like a success.
     if (m_responder) {
         m_responder->writeChunk("data: " + error.toJson() + "\n\n");
         m_responder->endStream();
     }
-    finish(error.status, error.code.isEmpty() ? error.type : error.code);
 }
 
 void ProxyExchange::onClientGone() {
@@ -285,6 +286,7 @@ void ProxyExchange::releaseProbe() {
 void ProxyExchange::markFirstByte() {
     if (m_event.ttfbMs >= 0) return;
     m_event.ttfbMs = m_clock.elapsed();
+    if (!m_context.events->wants(RequestEvent::Kind::FirstByte)) return;
     RequestEvent e = m_event;
     e.kind = RequestEvent::Kind::FirstByte;
     e.timestampMs = QDateTime::currentMSecsSinceEpoch();
@@ -302,9 +304,9 @@ HttpHeaders ProxyExchange::responseHeaders() const {
     return h;
 }
 
-void ProxyExchange::finish(int status, const QString& errorCode, const QByteArray& body) {
+qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteArray& body) {
     releaseProbe();
-    if (m_finished) return;
+    if (m_finished) return -1;
     m_finished = true;
     RequestEvent e = m_event;
     e.kind = RequestEvent::Kind::Finished;
@@ -316,6 +318,12 @@ void ProxyExchange::finish(int status, const QString& errorCode, const QByteArra
     accountRequest(e, m_endpoint, m_request, m_generatedChars, m_upstreamOk, m_context.prices);
     e.payload = body.left(EventBus::kMaxPayloadBytes);
     m_context.events->publish(e);
+    // This object may outlive the answer a while (until the connection's next request):
+    // let the bodies go now.
+    m_clientBody = {};
+    m_request = {};
+    m_body = {};
+    return e.costMicros;
 }
 
 RequestEvent ProxyExchange::accounted(int status) const {

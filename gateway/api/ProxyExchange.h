@@ -54,7 +54,9 @@ private:
     void endStreamWithError(const ApiError& error);
     void replyError(const ApiError& error);
     void markFirstByte();
-    void finish(int status, const QString& errorCode, const QByteArray& body = {});
+    // Publishes the Finished event (the ledger journals it) and returns its cost; called before
+    // the last bytes go out, so an answer the client saw is never missing from the ledger.
+    qint64 finish(int status, const QString& errorCode, const QByteArray& body = {});
     HttpHeaders responseHeaders() const;
     // Usage and cost so far (see usage/RequestAccounting.h), and the client-visible cost.
     RequestEvent accounted(int status) const;

@@ -10,8 +10,17 @@
 namespace ar {
 
 AccessLog::AccessLog(EventBus* bus, QIODevice* out, QObject* parent)
-    : QObject(parent), m_out(out) {
-    connect(bus, &EventBus::event, this, &AccessLog::onEvent);
+    : QObject(parent), m_bus(bus), m_out(out) {
+    m_timer.setSingleShot(true);
+    m_timer.setInterval(kFlushMs);
+    connect(&m_timer, &QTimer::timeout, this, &AccessLog::flush);
+    bus->subscribeDirect(this, EventBus::bit(RequestEvent::Kind::Finished),
+                         [this](const RequestEvent& e) { onFinished(e); });
+}
+
+AccessLog::~AccessLog() {
+    m_bus->unsubscribe(this);
+    flush();
 }
 
 namespace {
@@ -66,9 +75,28 @@ QByteArray AccessLog::formatLine(const RequestEvent& e) {
     return line;
 }
 
-void AccessLog::onEvent(const RequestEvent& e) {
-    if (e.kind != RequestEvent::Kind::Finished) return;
-    m_out->write(formatLine(e));
+void AccessLog::onFinished(const RequestEvent& e) {
+    const QByteArray line = formatLine(e);
+    QMutexLocker lock(&m_mutex);
+    m_buffer += line;
+    if (m_buffer.size() >= kFlushBytes) {
+        flushLocked();
+    } else if (!m_flushScheduled) {
+        m_flushScheduled = true;  // the timer belongs to this object's thread: start it there
+        QMetaObject::invokeMethod(&m_timer, qOverload<>(&QTimer::start), Qt::QueuedConnection);
+    }
+}
+
+void AccessLog::flush() {
+    QMutexLocker lock(&m_mutex);
+    m_flushScheduled = false;
+    flushLocked();
+}
+
+void AccessLog::flushLocked() {
+    if (m_buffer.isEmpty()) return;
+    m_out->write(m_buffer);
+    m_buffer.clear();
 }
 
 }  // namespace ar

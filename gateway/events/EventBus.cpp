@@ -1,9 +1,93 @@
 #include "events/EventBus.h"
 
+#include <QMutex>
+#include <deque>
+
 namespace ar {
 
-EventBus::EventBus(QObject* parent) : QObject(parent) {
-    qRegisterMetaType<ar::RequestEvent>();
+// One queued subscriber's pending events, shared with the posted delivery so either may
+// outlive the other. Posting to `context` is safe until its destructor's `destroyed` signal
+// has unsubscribed it (which waits for publishes in flight); QObject drops the events posted
+// to it after that signal.
+struct EventBus::Queue : std::enable_shared_from_this<Queue> {
+    QMutex mutex;
+    std::deque<RequestEvent> events;
+    bool posted = false;
+    QObject* context = nullptr;
+    Handler handler;
+
+    void push(const RequestEvent& e) {
+        {
+            QMutexLocker lock(&mutex);
+            if (events.size() >= kMaxQueuedEvents) events.pop_front();
+            events.push_back(e);
+            if (posted) return;
+            posted = true;
+        }
+        QMetaObject::invokeMethod(context, [self = shared_from_this()] { self->deliver(); }, Qt::QueuedConnection);
+    }
+
+    void deliver() {  // on the context's thread
+        std::deque<RequestEvent> batch;
+        {
+            QMutexLocker lock(&mutex);
+            batch.swap(events);
+            posted = false;
+        }
+        for (const RequestEvent& e : batch) handler(e);
+    }
+};
+
+EventBus::EventBus(QObject* parent) : QObject(parent) {}
+
+EventBus::~EventBus() = default;
+
+void EventBus::subscribeDirect(QObject* context, unsigned kinds, Handler handler) {
+    add(Subscriber{context, kinds, std::move(handler), nullptr});
+}
+
+void EventBus::subscribeQueued(QObject* context, unsigned kinds, Handler handler) {
+    auto queue = std::make_shared<Queue>();
+    queue->context = context;
+    queue->handler = std::move(handler);
+    add(Subscriber{context, kinds, nullptr, std::move(queue)});
+}
+
+void EventBus::add(Subscriber s) {
+    QObject* context = s.context;
+    {
+        QWriteLocker lock(&m_lock);
+        m_subscribers.push_back(std::move(s));
+    }
+    updateWanted();
+    // A backstop for contexts that do not unsubscribe themselves; direct subscribers should,
+    // in their destructor, since their members are gone by the time QObject's runs.
+    connect(context, &QObject::destroyed, this, [this, context] { unsubscribe(context); }, Qt::DirectConnection);
+}
+
+void EventBus::unsubscribe(QObject* context) {
+    {
+        QWriteLocker lock(&m_lock);
+        std::erase_if(m_subscribers, [context](const Subscriber& s) { return s.context == context; });
+    }
+    updateWanted();
+}
+
+void EventBus::updateWanted() {
+    QReadLocker lock(&m_lock);
+    unsigned wanted = 0;
+    for (const Subscriber& s : m_subscribers) wanted |= s.kinds;
+    m_wanted.store(wanted, std::memory_order_relaxed);
+}
+
+void EventBus::publish(const RequestEvent& event) {
+    const unsigned kind = bit(event.kind);
+    QReadLocker lock(&m_lock);
+    for (const Subscriber& s : m_subscribers) {
+        if (!(s.kinds & kind)) continue;
+        if (s.direct) s.direct(event);
+        else s.queue->push(event);
+    }
 }
 
 }  // namespace ar

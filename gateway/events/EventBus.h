@@ -1,31 +1,67 @@
 #pragma once
 
 #include <QObject>
+#include <QReadWriteLock>
 #include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
 
 #include "events/RequestEvent.h"
 
 namespace ar {
 
-// Fan-out of request events from the proxy threads. Subscribers connect to `event` with a
-// context object in their own thread; delivery is queued, so the proxy never waits for them.
-// Per-chunk Delta events are produced only while someone asked for them (the live log).
+// Fan-out of request events from the proxy threads.
+//
+// A direct subscriber runs on the publishing proxy thread, before the response's last bytes
+// leave (the ledger journal, counters): it must be thread-safe and quick. A queued subscriber
+// gets events on its context object's thread, in order and in batches: the first event after
+// a delivery posts one wake-up, and that delivery carries every event published since. Per
+// request that is at most one cross-thread wake-up per subscriber instead of one per event.
+//
+// Kinds nobody subscribed to are not built at all (wants()): with no window open, Started,
+// FirstByte and Delta events cost nothing.
 class EventBus : public QObject {
     Q_OBJECT
 public:
+    using Handler = std::function<void(const RequestEvent&)>;
     static constexpr qsizetype kMaxPayloadBytes = 64 * 1024;
+    // A queued subscriber whose thread stops draining (a hung window) keeps at most this many
+    // events; older ones are dropped first.
+    static constexpr size_t kMaxQueuedEvents = 20'000;
+
+    static constexpr unsigned bit(RequestEvent::Kind kind) { return 1u << unsigned(kind); }
+    static constexpr unsigned kAllKinds = 0xF;
 
     explicit EventBus(QObject* parent = nullptr);
+    ~EventBus() override;
 
-    void publish(const RequestEvent& event) { Q_EMIT this->event(event); }
-    void setDeltasWanted(bool wanted) { m_deltas.store(wanted, std::memory_order_relaxed); }
-    bool deltasWanted() const { return m_deltas.load(std::memory_order_relaxed); }
+    // `kinds` is a mask of bit(Kind). Both end when `context` is destroyed or unsubscribe()d.
+    // Handlers must not subscribe or unsubscribe from inside a delivery.
+    void subscribeDirect(QObject* context, unsigned kinds, Handler handler);
+    void subscribeQueued(QObject* context, unsigned kinds, Handler handler);
+    // Waits for direct deliveries in flight on other threads, so the context can go away.
+    void unsubscribe(QObject* context);
 
-Q_SIGNALS:
-    void event(const ar::RequestEvent& event);
+    void publish(const RequestEvent& event);
+    bool wants(RequestEvent::Kind kind) const {
+        return m_wanted.load(std::memory_order_relaxed) & bit(kind);
+    }
 
 private:
-    std::atomic<bool> m_deltas{false};
+    struct Queue;
+    struct Subscriber {
+        QObject* context;
+        unsigned kinds;
+        Handler direct;                // set for direct subscribers
+        std::shared_ptr<Queue> queue;  // set for queued ones
+    };
+    void add(Subscriber s);
+    void updateWanted();
+
+    mutable QReadWriteLock m_lock;  // publish reads, (un)subscribe writes
+    std::vector<Subscriber> m_subscribers;
+    std::atomic<unsigned> m_wanted{0};
 };
 
 }  // namespace ar

@@ -1,10 +1,10 @@
 #include "http/HttpConnection.h"
 
-#include <QTcpSocket>
 #include <http_parser.h>
 
 #include "api/ApiError.h"
 #include "http/HttpResponder.h"
+#include "net/TcpStream.h"
 
 namespace ar {
 
@@ -102,7 +102,7 @@ struct HttpParserCallbacks {
     }
 };
 
-HttpConnection::HttpConnection(QTcpSocket* socket, const HttpLimits& limits,
+HttpConnection::HttpConnection(TcpStream* socket, const HttpLimits& limits,
                                RequestCallback onRequest, QObject* parent)
     : QObject(parent),
       m_socket(socket),
@@ -110,23 +110,24 @@ HttpConnection::HttpConnection(QTcpSocket* socket, const HttpLimits& limits,
       m_onRequest(std::move(onRequest)),
       m_parser(std::make_unique<http_parser>()) {
     m_socket->setParent(this);
+    m_peer = m_socket->peerAddress();
     http_parser_init(m_parser.get(), HTTP_REQUEST);
     m_parser->data = this;
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &TcpStream::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &TcpStream::disconnected, this, &HttpConnection::onDisconnected);
     armTimer(m_limits.idleTimeoutMs);
 }
 
 HttpConnection::~HttpConnection() = default;
 
 bool HttpConnection::isOpen() const {
-    return m_state != State::Closing && m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_state != State::Closing && m_socket->isConnected();
 }
 
 void HttpConnection::writeBytes(const QByteArray& bytes) {
-    if (m_socket->state() == QAbstractSocket::ConnectedState) m_socket->write(bytes);
+    m_socket->write(bytes);
 }
 
 void HttpConnection::armTimer(int ms) {
@@ -135,11 +136,13 @@ void HttpConnection::armTimer(int ms) {
 }
 
 void HttpConnection::onReadyRead() {
+    delete m_spent.data();
     if (m_state == State::Closing) {
-        m_socket->readAll();
+        QByteArray discarded;
+        m_socket->readInto(discarded);
         return;
     }
-    m_in.append(m_socket->readAll());
+    m_socket->readInto(m_in);
     parseBuffered();
 }
 
@@ -174,14 +177,16 @@ void HttpConnection::dispatchRequest() {
     m_messageComplete = false;
     m_state = State::Processing;
     m_timer.stop();
-    m_request.peer = m_socket->peerAddress().toString().toUtf8();
+    m_request.peer = m_peer;
     auto* responder = new HttpResponder(this, m_keepAlive);
     m_responder = responder;
     m_onRequest(std::move(m_request), responder);
 }
 
 void HttpConnection::responseFinished(HttpResponder* responder, bool keepAlive) {
-    responder->deleteLater();
+    // The previous one is off the stack by now (it finished in an earlier event).
+    if (m_spent != responder) delete m_spent.data();
+    m_spent = responder;
     if (!keepAlive) {
         m_state = State::Closing;
         m_socket->disconnectFromHost();

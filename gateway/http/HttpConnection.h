@@ -10,12 +10,12 @@
 #include "http/HttpLimits.h"
 #include "http/HttpRequest.h"
 
-class QTcpSocket;
 struct http_parser;
 
 namespace ar {
 
 class HttpResponder;
+class TcpStream;
 
 // Receives each complete request with the responder that answers it.
 using RequestCallback = std::function<void(HttpRequest&&, HttpResponder*)>;
@@ -26,7 +26,7 @@ using RequestCallback = std::function<void(HttpRequest&&, HttpResponder*)>;
 class HttpConnection : public QObject {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket* socket, const HttpLimits& limits, RequestCallback onRequest,
+    HttpConnection(TcpStream* socket, const HttpLimits& limits, RequestCallback onRequest,
                    QObject* parent = nullptr);
     ~HttpConnection() override;
 
@@ -50,13 +50,14 @@ private:
     void onDisconnected();
     void armTimer(int ms);
 
-    QTcpSocket* m_socket;
+    TcpStream* m_socket;
     HttpLimits m_limits;
     RequestCallback m_onRequest;
     std::unique_ptr<http_parser> m_parser;
     QTimer m_timer;
     State m_state = State::Idle;
 
+    QByteArray m_peer;        // the client's address, as requests report it
     QByteArray m_in;          // received, not yet parsed
     HttpRequest m_request;    // being parsed
     QByteArray m_url;
@@ -66,6 +67,10 @@ private:
     bool m_messageComplete = false;
     bool m_keepAlive = true;
     QPointer<HttpResponder> m_responder;
+    // The last finished responder (and the exchange parented to it), deleted once the stack
+    // that finished it has unwound: at the next read or response. deleteLater() would cost
+    // an event loop wake-up per request.
+    QPointer<HttpResponder> m_spent;
 };
 
 }  // namespace ar

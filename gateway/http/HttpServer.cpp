@@ -7,6 +7,7 @@
 #include "api/ApiError.h"
 #include "http/HttpConnection.h"
 #include "http/HttpResponder.h"
+#include "net/TcpStream.h"
 
 namespace ar {
 
@@ -19,13 +20,12 @@ public:
     void init(const HandlerFactory& factory) { m_handler = factory(); }
 
     void adopt(qintptr fd) {
-        auto* socket = new QTcpSocket;
-        if (!socket->setSocketDescriptor(fd)) {
+        auto* socket = new TcpStream;
+        if (!socket->adopt(fd)) {
             delete socket;
             m_connections.fetch_sub(1);
             return;
         }
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto* connection = new HttpConnection(
             socket, m_limits,
             [this](HttpRequest&& request, HttpResponder* responder) {

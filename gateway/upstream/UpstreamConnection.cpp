@@ -5,6 +5,7 @@
 #include <QTcpSocket>
 #include <http_parser.h>
 
+#include "net/TcpStream.h"
 #include "upstream/UpstreamPool.h"
 
 namespace ar {
@@ -68,29 +69,58 @@ UpstreamConnection::UpstreamConnection(UpstreamPool* pool, const QString& key, b
     m_parser->data = this;
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &UpstreamConnection::onTimeout);
-    m_socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
-    connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamConnection::onDisconnected);
-    // Before the connection is up, failures arrive only as errors (no disconnected signal).
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+    auto connectFailed = [this] {
         if (m_call && !m_pendingRequest.isEmpty())
-            fail(UpstreamFailure::Kind::Connect, QStringLiteral("Cannot connect to %1:%2: %3")
-                                                     .arg(m_host)
-                                                     .arg(m_port)
-                                                     .arg(m_socket->errorString()));
-    });
+            fail(UpstreamFailure::Kind::Connect,
+                 QStringLiteral("Cannot connect to %1:%2: %3").arg(m_host).arg(m_port).arg(socketError()));
+    };
     if (tls) {
-        auto* ssl = static_cast<QSslSocket*>(m_socket);
-        connect(ssl, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
+        m_ssl = new QSslSocket(this);
+        connect(m_ssl, &QSslSocket::readyRead, this, &UpstreamConnection::onReadyRead);
+        connect(m_ssl, &QSslSocket::disconnected, this, &UpstreamConnection::onDisconnected);
+        // Before the connection is up, failures arrive only as errors (no disconnected signal).
+        connect(m_ssl, &QSslSocket::errorOccurred, this, connectFailed);
+        connect(m_ssl, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
     } else {
-        connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::onConnected);
+        m_plain = new TcpStream(this);
+        connect(m_plain, &TcpStream::readyRead, this, &UpstreamConnection::onReadyRead);
+        connect(m_plain, &TcpStream::disconnected, this, &UpstreamConnection::onDisconnected);
+        connect(m_plain, &TcpStream::errorOccurred, this, connectFailed);
+        connect(m_plain, &TcpStream::connected, this, &UpstreamConnection::onConnected);
     }
 }
 
 UpstreamConnection::~UpstreamConnection() = default;
 
+bool UpstreamConnection::socketConnected() const {
+    return m_plain ? m_plain->isConnected() : m_ssl->state() == QAbstractSocket::ConnectedState;
+}
+
+void UpstreamConnection::send(const QByteArray& bytes) {
+    if (m_plain) {
+        m_plain->write(bytes);
+        return;
+    }
+    m_ssl->write(bytes);
+    m_ssl->flush();  // now, not on the next poll that reports the socket writable
+}
+
+void UpstreamConnection::readInto(QByteArray& out) {
+    if (m_plain) m_plain->readInto(out);
+    else out.append(m_ssl->readAll());
+}
+
+void UpstreamConnection::abortSocket() {
+    if (m_plain) m_plain->abort();
+    else m_ssl->abort();
+}
+
+QString UpstreamConnection::socketError() const {
+    return m_plain ? m_plain->errorString() : m_ssl->errorString();
+}
+
 bool UpstreamConnection::reusable() const {
-    return m_socket->state() == QAbstractSocket::ConnectedState && !m_call;
+    return socketConnected() && !m_call;
 }
 
 void UpstreamConnection::start(UpstreamCall* call, const QByteArray& bytes, int connectTimeoutMs,
@@ -104,31 +134,28 @@ void UpstreamConnection::start(UpstreamCall* call, const QByteArray& bytes, int 
     http_parser_init(m_parser.get(), HTTP_RESPONSE);
     m_parser->data = this;
     m_sentRequest = bytes;
-    if (m_socket->state() == QAbstractSocket::ConnectedState) {
-        m_socket->write(bytes);
+    if (socketConnected()) {
+        send(bytes);
         m_timer.start(responseTimeoutMs);
         return;
     }
     m_pendingRequest = bytes;
     m_timer.start(connectTimeoutMs);
-    if (m_tls)
-        static_cast<QSslSocket*>(m_socket)->connectToHostEncrypted(m_host, m_port);
-    else
-        m_socket->connectToHost(m_host, m_port);
+    if (m_tls) m_ssl->connectToHostEncrypted(m_host, m_port);
+    else m_plain->connectToHost(m_host, m_port);
 }
 
 void UpstreamConnection::trustCaFile(const QString& path) {
-    auto* ssl = qobject_cast<QSslSocket*>(m_socket);
-    if (!ssl) return;
-    QSslConfiguration config = ssl->sslConfiguration();
+    if (!m_ssl) return;
+    QSslConfiguration config = m_ssl->sslConfiguration();
     config.addCaCertificates(path);
-    ssl->setSslConfiguration(config);
+    m_ssl->setSslConfiguration(config);
 }
 
 void UpstreamConnection::onConnected() {
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_tls) m_ssl->setSocketOption(QAbstractSocket::LowDelayOption, 1);  // TcpStream sets it itself
     if (!m_call) return;
-    m_socket->write(m_pendingRequest);
+    send(m_pendingRequest);
     m_pendingRequest.clear();
     m_timer.start(m_responseTimeoutMs);
 }
@@ -136,15 +163,17 @@ void UpstreamConnection::onConnected() {
 void UpstreamConnection::abandon() {
     m_call = nullptr;
     m_timer.stop();
-    m_socket->abort();
+    abortSocket();
     m_pool->discard(this);
 }
 
 void UpstreamConnection::onReadyRead() {
-    const QByteArray data = m_socket->readAll();
+    m_received.resize(0);
+    readInto(m_received);
+    const QByteArray& data = m_received;
     if (!m_call) {
         // Bytes on an idle connection are a protocol violation: drop it.
-        m_socket->abort();
+        abortSocket();
         m_pool->discard(this);
         return;
     }
@@ -194,11 +223,11 @@ void UpstreamConnection::complete() {
     m_call = nullptr;
     ++m_requestsServed;
     if (call) call->m_connection = nullptr;
-    if (m_keepAlive && m_socket->state() == QAbstractSocket::ConnectedState) {
+    if (m_keepAlive && socketConnected()) {
         m_pool->release(this);
         m_timer.start(UpstreamPool::kIdleCloseMs);
     } else {
-        m_socket->abort();
+        abortSocket();
         m_pool->discard(this);
     }
     if (call) Q_EMIT call->finished();
@@ -238,7 +267,7 @@ void UpstreamConnection::onDisconnected() {
 
 void UpstreamConnection::onTimeout() {
     if (!m_call) {  // idle too long
-        m_socket->abort();
+        abortSocket();
         m_pool->discard(this);
         return;
     }
@@ -258,8 +287,9 @@ void UpstreamConnection::fail(UpstreamFailure::Kind kind, const QString& message
     QPointer<UpstreamCall> call = m_call;
     m_call = nullptr;
     if (call) call->m_connection = nullptr;
-    disconnect(m_socket, nullptr, this, nullptr);
-    m_socket->abort();
+    if (m_plain) disconnect(m_plain, nullptr, this, nullptr);
+    else disconnect(m_ssl, nullptr, this, nullptr);
+    abortSocket();
     m_pool->discard(this);
     if (call) Q_EMIT call->failed(UpstreamFailure{kind, message});
 }

@@ -8,12 +8,13 @@
 #include "http/HeaderCollector.h"
 #include "upstream/UpstreamCall.h"
 
-class QTcpSocket;
+class QSslSocket;
 struct http_parser;
 
 namespace ar {
 
 class UpstreamPool;
+class TcpStream;
 
 // One keep-alive connection to an upstream host (plain TCP or TLS), carrying one call at a
 // time. Responses are parsed with http-parser; body bytes go to the call as they arrive.
@@ -46,13 +47,21 @@ private:
     void fail(UpstreamFailure::Kind kind, const QString& message);
     void complete();
     void flushBody();
+    // The transport: TcpStream for plain HTTP (the hot path), QSslSocket for HTTPS.
+    bool socketConnected() const;
+    void send(const QByteArray& bytes);
+    void readInto(QByteArray& out);
+    void abortSocket();
+    QString socketError() const;
 
     UpstreamPool* m_pool;
     QString m_key;
     bool m_tls;
     QString m_host;
     quint16 m_port;
-    QTcpSocket* m_socket = nullptr;
+    TcpStream* m_plain = nullptr;
+    QSslSocket* m_ssl = nullptr;
+    QByteArray m_received;  // reused between reads
     std::unique_ptr<http_parser> m_parser;
     QTimer m_timer;
     QPointer<UpstreamCall> m_call;

@@ -63,9 +63,8 @@ void CostControls::seed(LedgerQueries& ledger) {
 }
 
 void CostControls::attach(EventBus* bus) {
-    connect(bus, &EventBus::event, this, [this](const RequestEvent& e) {
-        if (e.kind == RequestEvent::Kind::Finished) onFinished(e);
-    }, Qt::DirectConnection);
+    bus->subscribeDirect(this, EventBus::bit(RequestEvent::Kind::Finished),
+                         [this](const RequestEvent& e) { onFinished(e); });
 }
 
 qint64 CostControls::spentLocked(const Account& a, BudgetPeriod period, const QDateTime& now) const {

@@ -129,9 +129,8 @@ Status Ledger::open() {
 void Ledger::attach(EventBus* bus) {
     // Direct: the row is journaled on the publishing thread before the response leaves the
     // process (socket writes go out when that thread returns to its event loop).
-    connect(bus, &EventBus::event, this, [this](const RequestEvent& e) {
-        if (e.kind == RequestEvent::Kind::Finished) record(e);
-    }, Qt::DirectConnection);
+    bus->subscribeDirect(this, EventBus::bit(RequestEvent::Kind::Finished),
+                         [this](const RequestEvent& e) { record(e); });
 }
 
 void Ledger::record(const RequestEvent& finished) {

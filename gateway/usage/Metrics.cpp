@@ -52,9 +52,8 @@ void Metrics::Histogram::observe(double seconds) {
 Metrics::Metrics(QObject* parent) : QObject(parent) {}
 
 void Metrics::attach(EventBus* bus) {
-    connect(bus, &EventBus::event, this, [this](const RequestEvent& e) {
-        if (e.kind == RequestEvent::Kind::Finished) record(e);
-    }, Qt::DirectConnection);
+    bus->subscribeDirect(this, EventBus::bit(RequestEvent::Kind::Finished),
+                         [this](const RequestEvent& e) { record(e); });
 }
 
 void Metrics::record(const RequestEvent& e) {

@@ -22,18 +22,15 @@ LiveLogModel::LiveLogModel(QObject* parent) : QAbstractTableModel(parent) {
 }
 
 LiveLogModel::~LiveLogModel() {
-    if (m_bus) m_bus->setDeltasWanted(false);
+    if (m_bus) m_bus->unsubscribe(this);
 }
 
 void LiveLogModel::attach(EventBus* bus) {
-    if (m_bus) {
-        disconnect(m_bus, nullptr, this, nullptr);
-        m_bus->setDeltasWanted(false);
-    }
+    if (m_bus) m_bus->unsubscribe(this);
     m_bus = bus;
     if (!bus) return;
-    bus->setDeltasWanted(true);
-    connect(bus, &EventBus::event, this, &LiveLogModel::enqueue);
+    // Every kind, streamed deltas included: they are built only while someone wants them.
+    bus->subscribeQueued(this, EventBus::kAllKinds, [this](const RequestEvent& e) { enqueue(e); });
 }
 
 void LiveLogModel::setMaxRows(int rows) {

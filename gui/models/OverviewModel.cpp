@@ -33,8 +33,8 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
 OverviewModel::~OverviewModel() { m_job.waitForFinished(); }
 
 void OverviewModel::attach(EventBus* bus) {
-    connect(bus, &EventBus::event, this, [this](const RequestEvent& e) {
-        if (e.kind == RequestEvent::Kind::Finished && !m_soon->isActive()) m_soon->start();
+    bus->subscribeQueued(this, EventBus::bit(RequestEvent::Kind::Finished), [this](const RequestEvent&) {
+        if (!m_soon->isActive()) m_soon->start();
     });
 }
 

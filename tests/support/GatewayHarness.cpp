@@ -15,8 +15,8 @@ GatewayHarness::GatewayHarness(const QByteArray& configJson) {
         return;
     }
     m_gateway = std::make_unique<Gateway>(load.config, m_dir.path());
-    QObject::connect(m_gateway->events(), &EventBus::event, m_gateway.get(),
-                     [this](const RequestEvent& e) { m_events.append(e); });
+    m_gateway->events()->subscribeQueued(m_gateway.get(), EventBus::kAllKinds,
+                                         [this](const RequestEvent& e) { m_events.append(e); });
     if (Status s = m_gateway->start(); !s) {
         m_error = s.error().message;
         return;

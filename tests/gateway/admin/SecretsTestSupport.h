@@ -65,9 +65,8 @@ public:
             return;
         }
         gateway = std::make_unique<Gateway>(load.config, dataDir.isEmpty() ? dir.path() : dataDir);
-        QObject::connect(
-            gateway->events(), &EventBus::event, gateway.get(),
-            [this](const RequestEvent& e) { finished += e.kind == RequestEvent::Kind::Finished; });
+        gateway->events()->subscribeQueued(gateway.get(), EventBus::bit(RequestEvent::Kind::Finished),
+                                           [this](const RequestEvent&) { ++finished; });
         if (store) gateway->admin()->setSecretStore(store);
         bool loaded = false;
         gateway->admin()->loadSecrets(gateway->config(), [&](QStringList w) {
