@@ -5,6 +5,7 @@
 #include <QTimeZone>
 #include <limits>
 
+#include "core/TextAppend.h"
 #include "events/EventBus.h"
 
 namespace ar {
@@ -45,32 +46,46 @@ void appendTimestamp(QByteArray& out, qint64 ms) {
 void appendField(QByteArray& out, const char* name, const QString& value) {
     out += name;
     if (value.isEmpty()) out += '-';
-    else out += value.toUtf8();
+    else text::appendUtf8(out, value);
 }
 
 }  // namespace
 
 QByteArray AccessLog::formatLine(const RequestEvent& e) {
+    using text::appendNumber;
     QByteArray line;
-    line.reserve(160);
+    line.reserve(192);
     appendTimestamp(line, e.timestampMs);
     line += ' ';
-    line += QByteArray::number(e.status);
+    appendNumber(line, e.status);
     line += ' ';
-    line += e.method.toLatin1();
+    text::appendUtf8(line, e.method);
     line += ' ';
-    line += e.path.toUtf8();
+    text::appendUtf8(line, e.path);
     appendField(line, " key=", e.keyId);
     appendField(line, " model=", e.model);
     appendField(line, " provider=", e.provider);
     line += e.stream ? " stream=1" : " stream=0";
     line += " ms=";
-    line += QByteArray::number(e.latencyMs);
-    if (e.ttfbMs >= 0) line += " ttfb_ms=" + QByteArray::number(e.ttfbMs);
-    if (e.usage.known())
-        line += " tokens=" + QByteArray::number(e.usage.promptTokens) + '/' + QByteArray::number(e.usage.completionTokens);
-    if (e.attempts > 1) line += " attempts=" + QByteArray::number(e.attempts);
-    if (!e.errorCode.isEmpty()) line += " error=" + e.errorCode.toUtf8();
+    appendNumber(line, e.latencyMs);
+    if (e.ttfbMs >= 0) {
+        line += " ttfb_ms=";
+        appendNumber(line, e.ttfbMs);
+    }
+    if (e.usage.known()) {
+        line += " tokens=";
+        appendNumber(line, e.usage.promptTokens);
+        line += '/';
+        appendNumber(line, e.usage.completionTokens);
+    }
+    if (e.attempts > 1) {
+        line += " attempts=";
+        appendNumber(line, e.attempts);
+    }
+    if (!e.errorCode.isEmpty()) {
+        line += " error=";
+        text::appendUtf8(line, e.errorCode);
+    }
     line += '\n';
     return line;
 }

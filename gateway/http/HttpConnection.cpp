@@ -113,8 +113,6 @@ HttpConnection::HttpConnection(TcpStream* socket, const HttpLimits& limits,
     m_peer = m_socket->peerAddress();
     http_parser_init(m_parser.get(), HTTP_REQUEST);
     m_parser->data = this;
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
     connect(m_socket, &TcpStream::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &TcpStream::disconnected, this, &HttpConnection::onDisconnected);
     armTimer(m_limits.idleTimeoutMs);

@@ -2,10 +2,10 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 #include <functional>
 #include <memory>
 
+#include "core/LazyTimeout.h"
 #include "http/HeaderCollector.h"
 #include "http/HttpLimits.h"
 #include "http/HttpRequest.h"
@@ -54,7 +54,7 @@ private:
     HttpLimits m_limits;
     RequestCallback m_onRequest;
     std::unique_ptr<http_parser> m_parser;
-    QTimer m_timer;
+    LazyTimeout m_timer{[this] { onTimeout(); }};
     State m_state = State::Idle;
 
     QByteArray m_peer;        // the client's address, as requests report it

@@ -67,8 +67,6 @@ UpstreamConnection::UpstreamConnection(UpstreamPool* pool, const QString& key, b
       m_port(port),
       m_parser(std::make_unique<http_parser>()) {
     m_parser->data = this;
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &UpstreamConnection::onTimeout);
     auto connectFailed = [this] {
         if (m_call && !m_pendingRequest.isEmpty())
             fail(UpstreamFailure::Kind::Connect,

@@ -2,9 +2,9 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 #include <memory>
 
+#include "core/LazyTimeout.h"
 #include "http/HeaderCollector.h"
 #include "upstream/UpstreamCall.h"
 
@@ -63,7 +63,7 @@ private:
     QSslSocket* m_ssl = nullptr;
     QByteArray m_received;  // reused between reads
     std::unique_ptr<http_parser> m_parser;
-    QTimer m_timer;
+    LazyTimeout m_timer{[this] { onTimeout(); }};
     QPointer<UpstreamCall> m_call;
     QByteArray m_pendingRequest;  // waiting for the connection to come up
     QByteArray m_sentRequest;     // kept to resend once on a stale keep-alive connection

@@ -135,7 +135,9 @@ Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonO
         return ApiError::forbidden(QStringLiteral("The model '%1' is not allowed for %2 (allowed: %3).")
                                        .arg(model, whoText(), policy.models.join(QStringLiteral(", "))),
                                    QStringLiteral("model_not_allowed"));
-    const qint64 reservation = reservationFor(endpoint, request, upstreamModel);
+    // Estimated only where a budget will weigh it: it walks the whole request.
+    const bool budgeted = policy.budgetMicros >= 0 || m_gatewayBudget.budgetMicros >= 0;
+    const qint64 reservation = budgeted ? reservationFor(endpoint, request, upstreamModel) : 0;
 
     QMutexLocker lock(&m_mutex);
     Account& a = m_accounts[key.id];
