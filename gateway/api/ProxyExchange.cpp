@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/GatewayContext.h"
+#include "core/TextAppend.h"
 #include "http/HttpResponder.h"
 #include "providers/TranslatorFactory.h"
 #include "upstream/UpstreamPool.h"
@@ -295,11 +296,19 @@ void ProxyExchange::markFirstByte() {
 }
 
 HttpHeaders ProxyExchange::responseHeaders() const {
-    HttpHeaders h{{"x-request-id", "req_" + QByteArray::number(m_event.requestId)}};
+    HttpHeaders h;
+    h.reserve(5);
+    QByteArray id("req_");
+    text::appendNumber(id, qint64(m_event.requestId));
+    h.append({QByteArrayLiteral("x-request-id"), id});
     if (!m_event.provider.isEmpty()) {
-        h.append({"x-agentrouter-provider", m_event.provider.toUtf8()});
-        h.append({"x-agentrouter-upstream-model", m_event.upstreamModel.toUtf8()});
-        h.append({"x-agentrouter-attempts", QByteArray::number(m_event.attempts)});
+        QByteArray provider, model, attempts;
+        text::appendUtf8(provider, m_event.provider);
+        text::appendUtf8(model, m_event.upstreamModel);
+        text::appendNumber(attempts, m_event.attempts);
+        h.append({QByteArrayLiteral("x-agentrouter-provider"), provider});
+        h.append({QByteArrayLiteral("x-agentrouter-upstream-model"), model});
+        h.append({QByteArrayLiteral("x-agentrouter-attempts"), attempts});
     }
     return h;
 }

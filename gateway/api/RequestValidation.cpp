@@ -33,11 +33,11 @@ std::optional<ApiError> checkChat(const QJsonObject& o) {
     if (arr.isEmpty())
         return ApiError::badRequest(QStringLiteral("'messages' must contain at least one message."),
                                     QStringLiteral("messages"), QStringLiteral("empty_array"));
+    const auto field = [](qsizetype i) { return QStringLiteral("messages[%1]").arg(i); };  // errors only
     for (qsizetype i = 0; i < arr.size(); ++i) {
-        const QString field = QStringLiteral("messages[%1]").arg(i);
-        if (!arr[i].isObject()) return wrongType(field, "an object");
-        const QJsonValue role = arr[i].toObject().value(QStringLiteral("role"));
-        if (!role.isString()) return missing(field + QStringLiteral(".role"));
+        const QJsonValue message = arr[i];
+        if (!message.isObject()) return wrongType(field(i), "an object");
+        if (!message.toObject().value(QLatin1String("role")).isString()) return missing(field(i) + QStringLiteral(".role"));
     }
     if (auto e = checkOptional(o, QStringLiteral("stream"), QJsonValue::Bool, "a boolean")) return e;
     if (auto e = checkOptional(o, QStringLiteral("stream_options"), QJsonValue::Object, "an object")) return e;

@@ -1,23 +1,15 @@
 #include "upstream/UpstreamPool.h"
 
+#include "core/TextAppend.h"
 #include "upstream/UpstreamConnection.h"
 
 namespace ar {
 
 namespace {
 
-QString poolKey(const QUrl& url) {
-    return url.scheme() + QLatin1String("://") + url.host() + QLatin1Char(':') +
-           QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
-}
-
-QByteArray serialise(const UpstreamRequest& request) {
-    const QUrl& url = request.url;
+QByteArray requestHead(const QByteArray& method, const QUrl& url) {
     const QByteArray path = url.path(QUrl::FullyEncoded).toUtf8();
-    QByteArray out;
-    out.reserve(request.body.size() + 512);
-    // Piece by piece: `a + b + c` on QByteArray builds a temporary per '+', on every request.
-    out += request.method;
+    QByteArray out = method;
     out += ' ';
     out += path.isEmpty() ? QByteArray("/") : path;
     if (url.hasQuery()) {
@@ -31,6 +23,14 @@ QByteArray serialise(const UpstreamRequest& request) {
         out += QByteArray::number(url.port());
     }
     out += "\r\n";
+    return out;
+}
+
+QByteArray serialise(const QByteArray& head, const UpstreamRequest& request) {
+    QByteArray out;
+    out.reserve(head.size() + request.body.size() + 256);
+    // Piece by piece: `a + b + c` on QByteArray builds a temporary per '+', on every request.
+    out += head;
     for (const auto& [name, value] : request.headers) {
         out += name;
         out += ": ";
@@ -38,7 +38,7 @@ QByteArray serialise(const UpstreamRequest& request) {
         out += "\r\n";
     }
     out += "Content-Length: ";
-    out += QByteArray::number(request.body.size());
+    text::appendNumber(out, request.body.size());
     out += "\r\nConnection: keep-alive\r\n\r\n";
     out += request.body;
     return out;
@@ -50,26 +50,45 @@ UpstreamPool::UpstreamPool(QObject* parent) : QObject(parent) {}
 
 UpstreamPool::~UpstreamPool() = default;
 
-UpstreamConnection* UpstreamPool::acquire(const QUrl& url, const QString& caFile) {
-    const QString key = poolKey(url) + QLatin1Char('|') + caFile;
-    auto it = m_idle.find(key);
+const UpstreamPool::Target& UpstreamPool::target(const UpstreamRequest& request) {
+    for (qsizetype i = 0; i < m_targets.size(); ++i) {
+        if (m_targets[i].url == request.url && m_targets[i].caFile == request.caFile &&
+            m_targets[i].method == request.method)
+            return m_targets[i];
+    }
+    Target t;
+    t.url = request.url;
+    t.caFile = request.caFile;
+    t.method = request.method;
+    t.tls = request.url.scheme() == QLatin1String("https");
+    t.host = request.url.host();
+    t.port = quint16(request.url.port(t.tls ? 443 : 80));
+    t.key = request.url.scheme() + QLatin1String("://") + t.host + QLatin1Char(':') + QString::number(t.port) +
+            QLatin1Char('|') + request.caFile;
+    t.head = requestHead(request.method, request.url);
+    if (m_targets.size() >= kMaxTargets) m_targets.removeLast();
+    m_targets.prepend(std::move(t));
+    return m_targets.first();
+}
+
+UpstreamConnection* UpstreamPool::acquire(const Target& target) {
+    auto it = m_idle.find(target.key);
     while (it != m_idle.end() && !it->isEmpty()) {
         UpstreamConnection* c = it->takeLast();
         if (c->reusable()) return c;
         c->deleteLater();
     }
-    const bool tls = url.scheme() == QLatin1String("https");
-    auto* connection =
-        new UpstreamConnection(this, key, tls, url.host(), quint16(url.port(tls ? 443 : 80)));
-    if (tls && !caFile.isEmpty()) connection->trustCaFile(caFile);
+    auto* connection = new UpstreamConnection(this, target.key, target.tls, target.host, target.port);
+    if (target.tls && !target.caFile.isEmpty()) connection->trustCaFile(target.caFile);
     return connection;
 }
 
 UpstreamCall* UpstreamPool::send(const UpstreamRequest& request, int responseTimeoutMs,
                                  QObject* owner) {
     auto* call = new UpstreamCall(owner);
-    acquire(request.url, request.caFile)
-        ->start(call, serialise(request), kConnectTimeoutMs, responseTimeoutMs, request.idleTimeoutMs);
+    const Target& t = target(request);
+    acquire(t)->start(call, serialise(t.head, request), kConnectTimeoutMs, responseTimeoutMs,
+                      request.idleTimeoutMs);
     return call;
 }
 

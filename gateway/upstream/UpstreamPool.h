@@ -20,6 +20,7 @@ public:
     static constexpr int kConnectTimeoutMs = 10'000;
     static constexpr int kMaxIdlePerHost = 64;
     static constexpr int kIdleCloseMs = 30'000;
+    static constexpr qsizetype kMaxTargets = 16;
 
     explicit UpstreamPool(QObject* parent = nullptr);
     ~UpstreamPool() override;
@@ -33,9 +34,23 @@ private:
     friend class UpstreamConnection;
     void release(UpstreamConnection* connection);  // back to idle, or closed
     void discard(UpstreamConnection* connection);
-    UpstreamConnection* acquire(const QUrl& url, const QString& caFile);
+    // What a URL means for a request: its pool key, the request line up to the headers, and
+    // where to connect. Worked out once per URL (a QUrl's parts cost more than the rest).
+    struct Target {
+        QUrl url;
+        QString caFile;
+        QByteArray method;
+        QString key;
+        QByteArray head;  // "POST /v1/chat/completions HTTP/1.1\r\nHost: h:p\r\n"
+        bool tls = false;
+        QString host;
+        quint16 port = 0;
+    };
+    const Target& target(const UpstreamRequest& request);
+    UpstreamConnection* acquire(const Target& target);
 
     QHash<QString, QList<UpstreamConnection*>> m_idle;
+    QList<Target> m_targets;  // the few URLs this thread sends to, most recent first
 };
 
 }  // namespace ar

@@ -1,5 +1,7 @@
 #include "usage/CostCalculator.h"
 
+#include <charconv>
+
 namespace ar {
 
 namespace {
@@ -57,8 +59,11 @@ qint64 costMicros(const PriceCatalog& catalog, const CostInput& in) {
 
 QByteArray formatUsd(qint64 micros) {
     if (micros < 0) return QByteArrayLiteral("unknown");
-    return QByteArray::number(micros / 1'000'000) + '.' +
-           QByteArray::number(micros % 1'000'000).rightJustified(6, '0');
+    char buf[32];
+    char* end = std::to_chars(buf, buf + 20, micros / 1'000'000).ptr;
+    *end++ = '.';
+    for (qint64 unit = 100'000, rest = micros % 1'000'000; unit > 0; unit /= 10) *end++ = char('0' + rest / unit % 10);
+    return QByteArray(buf, qsizetype(end - buf));
 }
 
 }  // namespace ar

@@ -1,70 +1,107 @@
 #include "providers/openai/JsonMember.h"
 
+#include <array>
+#include <charconv>
+#include <cstring>
+
 namespace ar::json_member {
 
 namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-// Index just past the string that opens at `i` (a '"'), or -1 when it never closes.
-qsizetype skipString(QByteArrayView s, qsizetype i) {
-    for (++i; i < s.size(); ++i) {
-        if (s[i] == '\\') ++i;
-        else if (s[i] == '"') return i + 1;
+// Bytes that end a run inside a value: strings and brackets change the depth, a ',' may end it.
+constexpr std::array<bool, 256> kStructural = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {'"', '{', '}', '[', ']', ','}) t[c] = true;
+    return t;
+}();
+
+// Index just past the string that opens at `i` (a '"'), or -1 when it never closes. memchr
+// finds the candidate quotes; one is escaped when an odd run of backslashes precedes it.
+qsizetype skipString(const char* p, qsizetype i, qsizetype end) {
+    qsizetype from = i + 1;
+    while (from < end) {
+        const void* q = std::memchr(p + from, '"', size_t(end - from));
+        if (!q) return -1;
+        const qsizetype at = static_cast<const char*>(q) - p;
+        qsizetype slashes = 0;
+        while (at - 1 - slashes > i && p[at - 1 - slashes] == '\\') ++slashes;
+        if (slashes % 2 == 0) return at + 1;
+        from = at + 1;
     }
     return -1;
 }
 
-QByteArrayView trimmed(QByteArrayView s) {
-    qsizetype b = 0, e = s.size();
-    while (b < e && isSpace(s[b])) ++b;
-    while (e > b && isSpace(s[e - 1])) --e;
-    return s.sliced(b, e - b);
-}
-
 }  // namespace
 
-bool forEach(QByteArrayView json, const std::function<bool(QByteArrayView, QByteArrayView)>& member) {
-    json = trimmed(json);
-    const qsizetype end = json.size();
-    if (end < 2 || json[0] != '{' || json[end - 1] != '}') return false;
-    // Walk the members of depth 1: key, ':', value up to the ',' or '}' at depth 1.
-    qsizetype i = 1;
-    bool wanted = true;  // false once the caller stopped: only check the structure from then on
-    while (true) {
-        while (i < end && isSpace(json[i])) ++i;
-        if (i == end - 1) return true;  // "}" (an empty object, or after a trailing member)
-        if (json[i] != '"') return false;
-        const qsizetype keyEnd = skipString(json, i);
-        if (keyEnd < 0) return false;
-        const QByteArrayView key = json.sliced(i + 1, keyEnd - i - 2);
-        i = keyEnd;
-        while (i < end && isSpace(json[i])) ++i;
-        if (i >= end || json[i] != ':') return false;
-        const qsizetype valueStart = ++i;
-        int depth = 0;
-        for (; i < end; ++i) {
-            const char c = json[i];
-            if (c == '"') {
-                const qsizetype after = skipString(json, i);
-                if (after < 0) return false;
-                i = after - 1;
-            } else if (c == '{' || c == '[') {
-                ++depth;
-            } else if (c == '}' || c == ']') {
-                if (depth == 0) break;  // the object's own closing brace
-                --depth;
-            } else if (c == ',' && depth == 0) {
-                break;
-            }
-        }
-        if (i >= end) return false;
-        const QByteArrayView value = trimmed(json.sliced(valueStart, i - valueStart));
-        if (value.isEmpty()) return false;
-        if (wanted) wanted = member(key, value);
-        if (json[i] == '}') return i == end - 1;  // anything after the object is not ours
-        ++i;                                       // past ','
+Reader::Reader(QByteArrayView json) : m_p(json.data()), m_end(json.size()) {
+    qsizetype b = 0;
+    while (b < m_end && isSpace(m_p[b])) ++b;
+    while (m_end > b && isSpace(m_p[m_end - 1])) --m_end;
+    m_p += b;
+    m_end -= b;
+    if (m_end < 2 || m_p[0] != '{' || m_p[m_end - 1] != '}') {
+        m_ok = false;
+        m_done = true;
     }
+}
+
+bool Reader::next(QByteArrayView& key, QByteArrayView& value) {
+    if (m_done) return false;
+    const char* p = m_p;
+    const qsizetype end = m_end;
+    qsizetype i = m_i;
+    auto fail = [this] {
+        m_ok = false;
+        m_done = true;
+        return false;
+    };
+    while (i < end && isSpace(p[i])) ++i;
+    if (i == end - 1) {  // "}": an empty object, or after the last member
+        m_done = true;
+        return false;
+    }
+    if (p[i] != '"') return fail();
+    const qsizetype keyEnd = skipString(p, i, end);
+    if (keyEnd < 0) return fail();
+    key = QByteArrayView(p + i + 1, keyEnd - i - 2);
+    i = keyEnd;
+    while (i < end && isSpace(p[i])) ++i;
+    if (i >= end || p[i] != ':') return fail();
+    const qsizetype valueStart = ++i;
+    int depth = 0;
+    for (;;) {
+        while (i < end && !kStructural[static_cast<unsigned char>(p[i])]) ++i;
+        if (i >= end) return fail();
+        const char c = p[i];
+        if (c == '"') {
+            const qsizetype after = skipString(p, i, end);
+            if (after < 0) return fail();
+            i = after;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0) break;  // the object's own closing brace
+            --depth;
+        } else if (depth == 0) {  // ','
+            break;
+        }
+        ++i;
+    }
+    qsizetype b = valueStart, e = i;
+    while (b < e && isSpace(p[b])) ++b;
+    while (e > b && isSpace(p[e - 1])) --e;
+    if (b == e) return fail();
+    value = QByteArrayView(p + b, e - b);
+    if (p[i] == '}') {
+        if (i != end - 1) return fail();  // anything after the object is not ours
+        m_done = true;
+    }
+    m_i = i + 1;
+    return true;
 }
 
 std::optional<QByteArrayView> topLevel(QByteArrayView json, QByteArrayView key) {
@@ -79,9 +116,9 @@ std::optional<QByteArrayView> topLevel(QByteArrayView json, QByteArrayView key) 
 }
 
 qint64 toInteger(QByteArrayView value, qint64 fallback) {
-    bool ok = false;
-    const qint64 n = value.toLongLong(&ok);
-    return ok ? n : fallback;
+    qint64 n = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    return ec == std::errc() && end == value.data() + value.size() ? n : fallback;
 }
 
 }  // namespace ar::json_member

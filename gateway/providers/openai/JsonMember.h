@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QByteArrayView>
-#include <functional>
 #include <optional>
 
 namespace ar::json_member {
@@ -12,9 +11,34 @@ namespace ar::json_member {
 // escapes) are skipped, so a key of the same name inside a message text or a nested object is
 // never taken. Only the structure is checked (one balanced object), not every token.
 
+// The members of one object, in order.
+class Reader {
+public:
+    explicit Reader(QByteArrayView json);
+    // The next member; false at the end of the object or when the text is malformed.
+    bool next(QByteArrayView& key, QByteArrayView& value);
+    // After next() returned false: whether the whole text was one balanced object.
+    bool ok() const { return m_ok; }
+
+private:
+    const char* m_p;
+    qsizetype m_i = 1;
+    qsizetype m_end;
+    bool m_ok = true;
+    bool m_done = false;
+};
+
 // Calls `member(key, rawValue)` for each top-level member, in order, until it returns false.
 // Keys are raw (escapes kept). False when the text is not one balanced JSON object.
-bool forEach(QByteArrayView json, const std::function<bool(QByteArrayView key, QByteArrayView value)>& member);
+template <typename Member>
+bool forEach(QByteArrayView json, Member&& member) {
+    Reader r(json);
+    QByteArrayView key, value;
+    bool wanted = true;  // once the caller stopped, only the structure is still checked
+    while (r.next(key, value))
+        if (wanted) wanted = member(key, value);
+    return r.ok();
+}
 
 // The raw value of `key`; an empty view when the object has no such member; nullopt when the
 // text is not one balanced JSON object.
