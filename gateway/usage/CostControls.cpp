@@ -74,11 +74,11 @@ qint64 CostControls::spentLocked(const Account& a, BudgetPeriod period, const QD
     return s.startMs == periodStart(period, now).toMSecsSinceEpoch() ? s.micros : 0;
 }
 
-void CostControls::addSpendLocked(Account& a, qint64 micros, const QDateTime& at) {
+void CostControls::addSpendLocked(Account& a, qint64 micros, qint64 atMs) {
     a.totalMicros += micros;
     for (auto [period, spend] : {std::pair{BudgetPeriod::Day, &a.day}, std::pair{BudgetPeriod::Week, &a.week},
                                  std::pair{BudgetPeriod::Month, &a.month}}) {
-        const qint64 start = periodStart(period, at).toMSecsSinceEpoch();
+        const qint64 start = periodStartMs(period, atMs);
         if (start > spend->startMs) *spend = {start, micros};
         else if (start == spend->startMs) spend->micros += micros;
     }
@@ -191,7 +191,7 @@ Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonO
 }
 
 void CostControls::onFinished(const RequestEvent& e) {
-    const QDateTime now = m_clock();
+    const qint64 nowMs = m_clock().toMSecsSinceEpoch();
     QMutexLocker lock(&m_mutex);
     if (auto it = m_inFlight.find(e.requestId); it != m_inFlight.end()) {
         Account& a = m_accounts[it->keyId];
@@ -203,10 +203,10 @@ void CostControls::onFinished(const RequestEvent& e) {
     if (e.keyId.isEmpty()) return;
     Account& a = m_accounts[e.keyId];
     if (e.costMicros > 0) {
-        addSpendLocked(a, e.costMicros, now);
-        addSpendLocked(m_gateway, e.costMicros, now);
+        addSpendLocked(a, e.costMicros, nowMs);
+        addSpendLocked(m_gateway, e.costMicros, nowMs);
     }
-    if (e.usage.totalTokens() > 0) a.tokens.add(now.toMSecsSinceEpoch(), e.usage.totalTokens());
+    if (e.usage.totalTokens() > 0) a.tokens.add(nowMs, e.usage.totalTokens());
 }
 
 qint64 CostControls::spendMicros(const QString& keyId, BudgetPeriod period) const {

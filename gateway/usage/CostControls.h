@@ -72,7 +72,7 @@ private:
     };
 
     qint64 spentLocked(const Account& a, BudgetPeriod period, const QDateTime& now) const;
-    void addSpendLocked(Account& a, qint64 micros, const QDateTime& at);
+    void addSpendLocked(Account& a, qint64 micros, qint64 atMs);
     // The parsed policy of a key, cached until its JSON changes (policy updates apply at once).
     Result<KeyPolicy> policyOf(const KeyRecord& key);
     qint64 reservationFor(Endpoint endpoint, const QJsonObject& request, const QString& upstreamModel) const;

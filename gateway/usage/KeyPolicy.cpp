@@ -1,5 +1,7 @@
 #include "usage/KeyPolicy.h"
 
+#include <limits>
+
 #include <QJsonArray>
 
 #include "usage/PriceCatalog.h"
@@ -59,6 +61,30 @@ QDateTime periodStart(BudgetPeriod period, const QDateTime& now) {
         case BudgetPeriod::Total: break;
     }
     return QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+}
+
+qint64 periodStartMs(BudgetPeriod period, qint64 nowMs) {
+    constexpr qint64 kDayMs = 86'400'000;
+    const qint64 day = nowMs >= 0 ? nowMs / kDayMs : (nowMs - kDayMs + 1) / kDayMs;  // floor
+    switch (period) {
+        case BudgetPeriod::Day: return day * kDayMs;
+        case BudgetPeriod::Week: {
+            const qint64 sinceMonday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
+            return (day - sinceMonday) * kDayMs;
+        }
+        case BudgetPeriod::Month: {
+            thread_local qint64 cachedDay = std::numeric_limits<qint64>::min();
+            thread_local qint64 cachedStart = 0;
+            if (day != cachedDay) {
+                cachedDay = day;
+                cachedStart = periodStart(BudgetPeriod::Month, QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC))
+                                  .toMSecsSinceEpoch();
+            }
+            return cachedStart;
+        }
+        case BudgetPeriod::Total: break;
+    }
+    return 0;
 }
 
 QDateTime periodEnd(BudgetPeriod period, const QDateTime& now) {

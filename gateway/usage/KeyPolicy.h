@@ -16,6 +16,8 @@ enum class BudgetPeriod { Day, Week, Month, Total };
 QString budgetPeriodName(BudgetPeriod period);
 std::optional<BudgetPeriod> budgetPeriodFromName(const QString& name);
 QDateTime periodStart(BudgetPeriod period, const QDateTime& now);  // epoch for Total
+// The same in ms since the epoch, without QDateTime arithmetic: it runs for every request.
+qint64 periodStartMs(BudgetPeriod period, qint64 nowMs);
 QDateTime periodEnd(BudgetPeriod period, const QDateTime& now);    // invalid for Total
 
 // A key's policy, stored as JSON in KeyRecord.policy:

@@ -211,5 +211,25 @@ TEST(BudgetPeriods, AreCalendarPeriodsInUtc) {
     EXPECT_FALSE(periodEnd(BudgetPeriod::Total, t).isValid());
 }
 
+TEST(BudgetPeriods, MillisecondStartsMatchTheCalendarOnes) {
+    // The per-request arithmetic against QDateTime's calendar: each second around period
+    // boundaries (a Sunday-to-Monday midnight, a month end, a leap day, before 1970).
+    const QList<QDateTime> around = {
+        QDateTime(QDate(2026, 2, 16), QTime(0, 0), Qt::UTC),  // a Monday
+        QDateTime(QDate(2026, 3, 1), QTime(0, 0), Qt::UTC),
+        QDateTime(QDate(2028, 2, 29), QTime(0, 0), Qt::UTC),
+        QDateTime(QDate(2027, 1, 1), QTime(0, 0), Qt::UTC),
+        QDateTime(QDate(1969, 12, 29), QTime(0, 0), Qt::UTC),
+    };
+    for (const QDateTime& boundary : around) {
+        for (qint64 offset : {-86'400'000LL, -1000LL, -1LL, 0LL, 1LL, 1000LL, 3'600'000LL}) {
+            const QDateTime t = boundary.addMSecs(offset);
+            for (BudgetPeriod p : {BudgetPeriod::Day, BudgetPeriod::Week, BudgetPeriod::Month, BudgetPeriod::Total})
+                EXPECT_EQ(periodStartMs(p, t.toMSecsSinceEpoch()), periodStart(p, t).toMSecsSinceEpoch())
+                    << t.toString(Qt::ISODateWithMs).toStdString() << " period " << int(p);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace ar
