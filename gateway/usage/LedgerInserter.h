@@ -12,12 +12,12 @@ struct sqlite3_stmt;
 
 namespace ar {
 
-// The ledger's write side on the SQLite C API: one connection, and its statements prepared
-// once for its whole life; rows bound as plain integers and UTF-8 text that points into one
-// reused buffer (no allocation per row), kRowsPerStatement rows per INSERT where there are
-// that many (a statement's start and end cost as much as a row's insert). Qt Sql's QVariant binding and per-batch prepare cost
-// more than the insert itself, and this runs on the same core as the proxy. Used by the writer
-// thread and by the journal replay at start; one thread at a time.
+// The ledger's write side on the SQLite C API: one connection and its statements, prepared once
+// for its whole life. Rows are bound as plain integers and as UTF-8 text pointing into one
+// reused buffer (no allocation per row), kRowsPerStatement rows per INSERT where there are that
+// many (a statement's start and end cost about as much as a row). Qt Sql's QVariant binding and
+// per-batch prepare cost more than the insert itself, and this runs on the same core as the
+// proxy. Used by the writer thread and by the journal replay at start; one thread at a time.
 class LedgerInserter {
 public:
     static constexpr int kRowsPerStatement = 16;

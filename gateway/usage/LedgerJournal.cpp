@@ -25,7 +25,7 @@ void appendNumber(Buffer& out, qint64 n) {
     out.append(buf, putNumber(buf, n) - buf);
 }
 
-// At most 6 bytes per UTF-16 unit: 3 of UTF-8, each escaped to 2 at worst.
+// Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
 constexpr qsizetype kMaxBytesPerChar = 6;
 
 // Ids and model names are plain ASCII: copied char by char, no conversion, no allocation.
@@ -115,10 +115,10 @@ void appendHead(Buffer& out, const QByteArray& process, quint64 seq) {
 }
 
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& r) {
-    const QString* const texts[] = {&r.keyId,     &r.endpoint,  &r.model,       &r.provider,
-                                    &r.upstreamModel, &r.errorCode, &r.imageSize, &r.imageQuality};
-    qsizetype room = 16 * 21 + 24;  // 16 numbers and their tabs, the '\n'
-    for (const QString* t : texts) room += 1 + kMaxBytesPerChar * t->size();
+    qsizetype room = 16 * 21 + 24;  // the 15 numbers and their tabs, the '\n'
+    for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel, &r.errorCode,
+                             &r.imageSize, &r.imageQuality})
+        room += 1 + kMaxBytesPerChar * t->size();
     const qsizetype at = out.size();
     out.resize(at + room);
     char* d = out.data() + at;

@@ -11,8 +11,8 @@ namespace ar {
 
 // One finished request as the ledger journals, queues and inserts it.
 struct JournalEntry {
-    QByteArray process;  // nonce of the process that journaled it (base 36): request ids restart at 1
-    quint64 seq = 0;     // its place in that process's journal, from 1; 0: a v1 line, which has none
+    QByteArray process;  // nonce (base 36) of the process that journaled it: request ids restart
+    quint64 seq = 0;     // its place in that process's journal, from 1; 0: a v1 line has none
     quint64 requestId = 0;
     LedgerRow row;
 };
