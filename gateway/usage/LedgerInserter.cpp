@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <algorithm>
+#include <vector>
 #include <charconv>
 #include <sqlite3.h>
 
@@ -59,17 +60,16 @@ Status LedgerInserter::open(const QString& path) {
     const QByteArray insert = QByteArray("INSERT INTO requests (request_uid, ") + ledger_schema::columnList() +
                               ") VALUES ";
     const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
-    const QByteArray insertOne = insert + values;
-    const QByteArray insertMany = insert + values + QByteArray(", " + values).repeated(kRowsPerStatement - 1);
-    const std::pair<sqlite3_stmt**, const char*> statements[] = {
-        {&m_insert, insertOne.constData()},
-        {&m_insertMany, insertMany.constData()},
+    QByteArrayList inserts;
+    for (int rows : kRowsPerStatement) inserts << insert + values + QByteArray(", " + values).repeated(rows - 1);
+    std::vector<std::pair<sqlite3_stmt**, const char*>> statements = {
         {&m_mark, "UPDATE journal_mark SET process = ?, seq = ?"},
         // Prepared too: sqlite3_exec would parse them again for every transaction.
         {&m_begin, "BEGIN"},
         {&m_commit, "COMMIT"},
         {&m_rollback, "ROLLBACK"},
     };
+    for (size_t i = 0; i < std::size(m_insert); ++i) statements.push_back({&m_insert[i], inserts[qsizetype(i)].constData()});
     for (const auto& [stmt, sql] : statements) {
         if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
             const ApiError e = error(QStringLiteral("prepare %1").arg(QLatin1String(sql).left(24)));
@@ -96,7 +96,7 @@ bool LedgerInserter::run(sqlite3_stmt* s) {
 void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count) {
     // Every text first (m_text may move while it grows), then the binds.
     m_text.clear();
-    size_t ends[LedgerInserter::kRowsPerStatement * kTextColumns];
+    size_t ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
     size_t* end = ends;
     for (int n = 0; n < count; ++n) {
         const JournalEntry& e = rows[n];
@@ -148,20 +148,20 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
 }
 
 Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
-    if (!m_insert) return error(QStringLiteral("insert"));
+    if (!m_db) return error(QStringLiteral("insert"));
     if (!run(m_begin)) return error(QStringLiteral("begin"));
     auto fail = [this](const QString& what) {
         const ApiError e = error(what);
         run(m_rollback);
         return e;
     };
-    // In journal order (ids follow it): full statements first, then one row at a time.
+    // In journal order (ids follow it), as many rows per statement as there are left.
     for (qsizetype at = 0; at < rows.size();) {
-        const int count = rows.size() - at >= kRowsPerStatement ? kRowsPerStatement : 1;
-        sqlite3_stmt* s = count == kRowsPerStatement ? m_insertMany : m_insert;
-        bindRows(s, rows.constData() + at, count);
-        if (!run(s)) return fail(QStringLiteral("insert"));
-        at += count;
+        size_t k = 0;
+        while (kRowsPerStatement[k] > rows.size() - at) ++k;
+        bindRows(m_insert[k], rows.constData() + at, kRowsPerStatement[k]);
+        if (!run(m_insert[k])) return fail(QStringLiteral("insert"));
+        at += kRowsPerStatement[k];
     }
     const auto last = std::find_if(rows.rbegin(), rows.rend(), [](const JournalEntry& e) { return e.seq > 0; });
     if (last != rows.rend()) {
@@ -174,7 +174,11 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
 }
 
 void LedgerInserter::close() {
-    for (sqlite3_stmt** s : {&m_insert, &m_insertMany, &m_mark, &m_begin, &m_commit, &m_rollback}) {
+    for (sqlite3_stmt*& s : m_insert) {
+        sqlite3_finalize(s);
+        s = nullptr;
+    }
+    for (sqlite3_stmt** s : {&m_mark, &m_begin, &m_commit, &m_rollback}) {
         sqlite3_finalize(*s);
         *s = nullptr;
     }

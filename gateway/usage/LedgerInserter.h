@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QString>
+#include <iterator>
 #include <string>
 
 #include "core/Result.h"
@@ -14,13 +15,14 @@ namespace ar {
 
 // The ledger's write side on the SQLite C API: one connection and its statements, prepared once
 // for its whole life. Rows are bound as plain integers and as UTF-8 text pointing into one
-// reused buffer (no allocation per row), kRowsPerStatement rows per INSERT where there are that
-// many (a statement's start and end cost about as much as a row). Qt Sql's QVariant binding and
+// reused buffer (no allocation per row), and several rows per INSERT (a statement's start and
+// end cost about as much as a row): a batch goes out as 16s, then an 8, a 4, a 2 and a 1 as needed. Qt Sql's QVariant binding and
 // per-batch prepare cost more than the insert itself, and this runs on the same core as the
 // proxy. Used by the writer thread and by the journal replay at start; one thread at a time.
 class LedgerInserter {
 public:
-    static constexpr int kRowsPerStatement = 16;
+    static constexpr int kRowsPerStatement[] = {16, 8, 4, 2, 1};
+    static constexpr int kMaxRowsPerStatement = kRowsPerStatement[0];
 
     LedgerInserter() = default;
     ~LedgerInserter();
@@ -29,7 +31,7 @@ public:
 
     // Opens an existing, migrated ledger database.
     Status open(const QString& path);
-    bool isOpen() const { return m_insert != nullptr; }
+    bool isOpen() const { return m_db != nullptr; }
     // One transaction, which also moves the journal mark to the last row that has a sequence
     // (a v1 line has none): the mark and the rows it covers commit together.
     Status insert(const QList<JournalEntry>& rows);
@@ -42,8 +44,7 @@ private:
 
     QString m_path;
     sqlite3* m_db = nullptr;
-    sqlite3_stmt* m_insert = nullptr;      // one row
-    sqlite3_stmt* m_insertMany = nullptr;  // kRowsPerStatement rows
+    sqlite3_stmt* m_insert[std::size(kRowsPerStatement)] = {};  // one per kRowsPerStatement
     sqlite3_stmt* m_mark = nullptr;
     sqlite3_stmt* m_begin = nullptr;
     sqlite3_stmt* m_commit = nullptr;
