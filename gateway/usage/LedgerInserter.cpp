@@ -2,8 +2,8 @@
 
 #include <QFile>
 #include <algorithm>
-#include <vector>
 #include <charconv>
+#include <vector>
 #include <sqlite3.h>
 
 #include "usage/LedgerSchema.h"
@@ -69,7 +69,8 @@ Status LedgerInserter::open(const QString& path) {
         {&m_commit, "COMMIT"},
         {&m_rollback, "ROLLBACK"},
     };
-    for (size_t i = 0; i < std::size(m_insert); ++i) statements.push_back({&m_insert[i], inserts[qsizetype(i)].constData()});
+    for (size_t i = 0; i < std::size(m_insert); ++i)
+        statements.push_back({&m_insert[i], inserts[qsizetype(i)].constData()});
     for (const auto& [stmt, sql] : statements) {
         if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
             const ApiError e = error(QStringLiteral("prepare %1").arg(QLatin1String(sql).left(24)));
@@ -87,9 +88,6 @@ bool LedgerInserter::run(sqlite3_stmt* s) {
     return rc == SQLITE_DONE;
 }
 
-// Values in ledger_schema::columnList() order, after the uid at 1. Text is bound in place
-// (SQLITE_STATIC): m_text holds it until the row's step, and every parameter is bound again
-// before the next one.
 // Values in ledger_schema::columnList() order after the uid, row after row. Text is bound in
 // place (SQLITE_STATIC): m_text holds it until the step, and every parameter is bound again
 // before the next one.
