@@ -16,17 +16,19 @@ constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
 
 // UTF-8 of `s` at the end of `out`; ASCII (ids, model names) without a conversion.
 void appendUtf8(std::string& out, const QString& s) {
+    const QChar* const src = s.constData();  // not utf16(): that copies static (literal) data
+    const qsizetype n = s.size();
     const size_t at = out.size();
-    out.resize(at + size_t(s.size()));
+    out.resize(at + size_t(n));
     char* d = out.data() + at;
-    for (QChar ch : s) {
-        if (ch.unicode() >= 0x80) {
-            out.resize(at);
+    for (qsizetype i = 0; i < n; ++i) {
+        if (src[i].unicode() >= 0x80) {
             const QByteArray utf8 = s.toUtf8();
+            out.resize(at);
             out.append(utf8.constData(), size_t(utf8.size()));
             return;
         }
-        *d++ = char(ch.unicode());
+        d[i] = char(src[i].unicode());
     }
 }
 

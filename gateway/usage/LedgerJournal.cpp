@@ -28,13 +28,13 @@ void appendNumber(Buffer& out, qint64 n) {
 // Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
 constexpr qsizetype kMaxBytesPerChar = 6;
 
-// Ids and model names are plain ASCII: copied char by char, no conversion, no allocation.
+// Ids and model names are printable ASCII: copied char by char, no conversion, no allocation.
 char* putText(char* d, const QString& s) {
-    char* const start = d;
-    for (QChar ch : s) {
-        const char16_t c = ch.unicode();
-        if (c >= 0x80 || c == '\\' || c == '\t' || c == '\n') {
-            d = start;  // rare: escape the UTF-8 instead
+    const QChar* const src = s.constData();  // not utf16(): that copies static (literal) data
+    const qsizetype n = s.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = src[i].unicode();
+        if (char16_t(c - 0x20) >= 0x60 || c == '\\') {  // control, non-ASCII or '\\': rare
             for (char b : s.toUtf8()) {
                 if (b == '\\' || b == '\t' || b == '\n') {
                     *d++ = '\\';
@@ -44,9 +44,9 @@ char* putText(char* d, const QString& s) {
             }
             return d;
         }
-        *d++ = char(c);
+        d[i] = char(c);
     }
-    return d;
+    return d + n;
 }
 
 QByteArray unescapedUtf8(QByteArrayView field) {
