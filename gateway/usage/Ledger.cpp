@@ -8,10 +8,12 @@
 #include <QSqlQuery>
 #include <QTimer>
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "events/EventBus.h"
 #include "usage/LedgerInserter.h"
+#include "usage/LedgerReplay.h"
 #include "usage/LedgerRowCodec.h"
 #include "usage/LedgerSchema.h"
 
@@ -70,7 +72,7 @@ Ledger::Ledger(const QString& dataDir, QObject* parent)
     : QObject(parent),
       m_dbPath(ledgerPath(dataDir)),
       m_journalPath(dataDir + QStringLiteral("/ledger.journal")),
-      m_uidPrefix(QString::number(QRandomGenerator::system()->generate64(), 36) + QLatin1Char('-')) {}
+      m_process(QByteArray::number(QRandomGenerator::system()->generate64(), 36)) {}
 
 Ledger::~Ledger() {
     if (m_writer) {
@@ -100,14 +102,9 @@ Status Ledger::open() {
             // A journal left by a killed process: rows it holds may not be committed yet.
             QFile journal(m_journalPath);
             if (journal.open(QIODevice::ReadOnly)) {
-                // A torn last line (no '\n') belongs to a request that never finished.
-                const QList<std::pair<QString, LedgerRow>> rows = ledger_row::parseJournal(journal.readAll());
+                const QByteArray lines = journal.readAll();
                 journal.close();
-                if (!rows.isEmpty()) {
-                    LedgerInserter replay;
-                    result = replay.open(m_dbPath);
-                    if (result) result = replay.insert(rows);
-                }
+                result = ledger_replay::replay(db, m_dbPath, lines);
             }
         }
         db.close();
@@ -135,15 +132,20 @@ void Ledger::attach(EventBus* bus) {
 
 void Ledger::record(const RequestEvent& finished) {
     if (!m_writer) return;
-    const QString uid = m_uidPrefix + QString::number(finished.requestId);
-    const LedgerRow row = ledger_row::fromEvent(finished);
-    const QByteArray line = ledger_row::journalLine(uid, row);
+    JournalEntry entry{m_process, 0, finished.requestId, ledger_row::fromEvent(finished)};
+    // The line's body outside the lock (on the stack: no allocation); only its head, which
+    // carries the sequence, under it, and both in one write.
+    ledger_journal::Buffer body, head;
+    ledger_journal::appendBody(body, entry.requestId, entry.row);
     qsizetype queued;
     {
         QMutexLocker lock(&m_mutex);
-        if (::write(m_journalFd, line.constData(), size_t(line.size())) == line.size())
-            m_journalBytes += line.size();
-        m_pending.append({uid, row});
+        entry.seq = ++m_seq;
+        ledger_journal::appendHead(head, m_process, entry.seq);
+        const iovec parts[] = {{head.data(), size_t(head.size())}, {body.data(), size_t(body.size())}};
+        const ssize_t line = head.size() + body.size();
+        if (::writev(m_journalFd, parts, 2) == line) m_journalBytes += line;
+        m_pending.append(std::move(entry));
         queued = m_pending.size();
     }
     if (queued == 1 || queued == kMaxBatchRows) {
@@ -153,7 +155,7 @@ void Ledger::record(const RequestEvent& finished) {
 }
 
 bool Ledger::drain() {
-    QList<std::pair<QString, LedgerRow>> rows;
+    QList<JournalEntry> rows;
     bool more = false;
     {
         QMutexLocker lock(&m_mutex);

@@ -8,6 +8,7 @@
 
 #include "core/Result.h"
 #include "events/RequestEvent.h"
+#include "usage/LedgerJournal.h"
 #include "usage/UsageQueries.h"
 
 namespace ar {
@@ -24,6 +25,10 @@ class LedgerWriter;
 // kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then empties
 // the journal once everything in it is committed. open() replays a journal left by a killed
 // process, so a request whose answer was sent is never lost.
+//
+// Each journal line carries a sequence taken under the same lock as its append and its place in
+// the queue, so rows commit in journal order; each transaction records its last line as the
+// journal mark, and a replay skips the lines the mark covers (see ledger_replay).
 class Ledger : public QObject {
     Q_OBJECT
 public:
@@ -51,12 +56,13 @@ private:
 
     QString m_dbPath;
     QString m_journalPath;
-    QString m_uidPrefix;  // unique per process: request ids restart at 1
+    QByteArray m_process;  // nonce unique per process: request ids and sequences restart
     int m_journalFd = -1;
-    qint64 m_journalBytes = 0;
 
-    QMutex m_mutex;  // guards the journal append + queue as one step
-    QList<std::pair<QString, LedgerRow>> m_pending;
+    QMutex m_mutex;  // guards the sequence, the journal append and the queue as one step
+    quint64 m_seq = 0;
+    qint64 m_journalBytes = 0;
+    QList<JournalEntry> m_pending;
 
     QThread m_thread;
     LedgerWriter* m_writer = nullptr;  // lives on m_thread

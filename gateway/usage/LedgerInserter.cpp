@@ -1,6 +1,9 @@
 #include "usage/LedgerInserter.h"
 
 #include <QFile>
+#include <algorithm>
+#include <charconv>
+#include <vector>
 #include <sqlite3.h>
 
 #include "usage/LedgerSchema.h"
@@ -9,37 +12,24 @@ namespace ar {
 
 namespace {
 
-void bindText(sqlite3_stmt* s, int i, const QString& text) {
-    const QByteArray utf8 = text.toUtf8();
-    sqlite3_bind_text(s, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-}
+constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
 
-// Values in ledger_schema::columnList() order, after the uid at 1.
-void bindRow(sqlite3_stmt* s, const QString& uid, const LedgerRow& r) {
-    int i = 1;
-    bindText(s, i++, uid);
-    sqlite3_bind_int64(s, i++, r.time.toMSecsSinceEpoch());
-    bindText(s, i++, r.keyId);
-    bindText(s, i++, r.endpoint);
-    bindText(s, i++, r.model);
-    bindText(s, i++, r.provider);
-    bindText(s, i++, r.upstreamModel);
-    sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
-    sqlite3_bind_int(s, i++, r.status);
-    bindText(s, i++, r.errorCode);
-    sqlite3_bind_int(s, i++, r.attempts);
-    sqlite3_bind_int64(s, i++, r.promptTokens);
-    sqlite3_bind_int64(s, i++, r.cachedTokens);
-    sqlite3_bind_int64(s, i++, r.cacheWriteTokens);
-    sqlite3_bind_int64(s, i++, r.completionTokens);
-    sqlite3_bind_int64(s, i++, r.reasoningTokens);
-    sqlite3_bind_int(s, i++, r.images);
-    bindText(s, i++, r.imageSize);
-    bindText(s, i++, r.imageQuality);
-    sqlite3_bind_int64(s, i++, r.costMicros);
-    sqlite3_bind_int(s, i++, r.usageEstimated ? 1 : 0);
-    sqlite3_bind_int64(s, i++, r.latencyMs);
-    sqlite3_bind_int64(s, i++, r.ttfbMs);
+// UTF-8 of `s` at the end of `out`; ASCII (ids, model names) without a conversion.
+void appendUtf8(std::string& out, const QString& s) {
+    const QChar* const src = s.constData();  // not utf16(): that copies static (literal) data
+    const qsizetype n = s.size();
+    const size_t at = out.size();
+    out.resize(at + size_t(n));
+    char* d = out.data() + at;
+    for (qsizetype i = 0; i < n; ++i) {
+        if (src[i].unicode() >= 0x80) {
+            const QByteArray utf8 = s.toUtf8();
+            out.resize(at);
+            out.append(utf8.constData(), size_t(utf8.size()));
+            return;
+        }
+        d[i] = char(src[i].unicode());
+    }
 }
 
 }  // namespace
@@ -69,41 +59,129 @@ Status LedgerInserter::open(const QString& path) {
             return e;
         }
     }
-    const QByteArray sql = QByteArray("INSERT OR IGNORE INTO requests (request_uid, ") +
-                           ledger_schema::columnList() + ") VALUES (?" + QByteArray(", ?").repeated(22) + ")";
-    if (sqlite3_prepare_v3(m_db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) !=
-        SQLITE_OK) {
-        const ApiError e = error(QStringLiteral("prepare insert"));
-        close();
-        return e;
-    }
-    return Ok{};
-}
-
-Status LedgerInserter::insert(const QList<std::pair<QString, LedgerRow>>& rows) {
-    if (!m_stmt) return error(QStringLiteral("insert"));
-    if (sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return error(QStringLiteral("begin"));
-    for (const auto& [uid, row] : rows) {
-        bindRow(m_stmt, uid, row);
-        const int rc = sqlite3_step(m_stmt);
-        sqlite3_reset(m_stmt);
-        if (rc != SQLITE_DONE) {
-            const ApiError e = error(QStringLiteral("insert"));
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    const QByteArray insert = QByteArray("INSERT INTO requests (request_uid, ") + ledger_schema::columnList() +
+                              ") VALUES ";
+    const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
+    QByteArrayList inserts;
+    for (int rows : kRowsPerStatement) inserts << insert + values + QByteArray(", " + values).repeated(rows - 1);
+    std::vector<std::pair<sqlite3_stmt**, const char*>> statements = {
+        {&m_mark, "UPDATE journal_mark SET process = ?, seq = ?"},
+        // Prepared too: sqlite3_exec would parse them again for every transaction.
+        {&m_begin, "BEGIN"},
+        {&m_commit, "COMMIT"},
+        {&m_rollback, "ROLLBACK"},
+    };
+    for (size_t i = 0; i < std::size(m_insert); ++i)
+        statements.push_back({&m_insert[i], inserts[qsizetype(i)].constData()});
+    for (const auto& [stmt, sql] : statements) {
+        if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
+            const ApiError e = error(QStringLiteral("prepare %1").arg(QLatin1String(sql).left(24)));
+            close();
             return e;
         }
     }
-    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        const ApiError e = error(QStringLiteral("commit"));
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        return e;
+    m_text.reserve(1024);
+    return Ok{};
+}
+
+bool LedgerInserter::run(sqlite3_stmt* s) {
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+}
+
+// Values in ledger_schema::columnList() order after the uid, row after row. Text is bound in
+// place (SQLITE_STATIC): m_text holds it until the step, and every parameter is bound again
+// before the next one.
+void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count) {
+    // Every text first (m_text may move while it grows), then the binds.
+    m_text.clear();
+    size_t ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
+    size_t* end = ends;
+    for (int n = 0; n < count; ++n) {
+        const JournalEntry& e = rows[n];
+        const LedgerRow& r = e.row;
+        m_text.append(e.process.constData(), size_t(e.process.size()));
+        m_text += '-';
+        char id[24];
+        m_text.append(id, size_t(std::to_chars(id, id + sizeof id, e.requestId).ptr - id));
+        *end++ = m_text.size();
+        for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel, &r.errorCode,
+                                 &r.imageSize, &r.imageQuality}) {
+            appendUtf8(m_text, *t);
+            *end++ = m_text.size();
+        }
     }
+    int i = 1;
+    size_t from = 0;
+    end = ends;
+    auto bindText = [&] {
+        sqlite3_bind_text(s, i++, m_text.data() + from, int(*end - from), SQLITE_STATIC);
+        from = *end++;
+    };
+    for (int n = 0; n < count; ++n) {
+        const LedgerRow& r = rows[n].row;
+        bindText();  // request_uid
+        sqlite3_bind_int64(s, i++, r.time.toMSecsSinceEpoch());
+        bindText();  // key_id
+        bindText();  // endpoint
+        bindText();  // model
+        bindText();  // provider
+        bindText();  // upstream_model
+        sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
+        sqlite3_bind_int(s, i++, r.status);
+        bindText();  // error_code
+        sqlite3_bind_int(s, i++, r.attempts);
+        sqlite3_bind_int64(s, i++, r.promptTokens);
+        sqlite3_bind_int64(s, i++, r.cachedTokens);
+        sqlite3_bind_int64(s, i++, r.cacheWriteTokens);
+        sqlite3_bind_int64(s, i++, r.completionTokens);
+        sqlite3_bind_int64(s, i++, r.reasoningTokens);
+        sqlite3_bind_int(s, i++, r.images);
+        bindText();  // image_size
+        bindText();  // image_quality
+        sqlite3_bind_int64(s, i++, r.costMicros);
+        sqlite3_bind_int(s, i++, r.usageEstimated ? 1 : 0);
+        sqlite3_bind_int64(s, i++, r.latencyMs);
+        sqlite3_bind_int64(s, i++, r.ttfbMs);
+    }
+}
+
+Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
+    if (!m_db) return error(QStringLiteral("insert"));
+    if (!run(m_begin)) return error(QStringLiteral("begin"));
+    auto fail = [this](const QString& what) {
+        const ApiError e = error(what);
+        run(m_rollback);
+        return e;
+    };
+    // In journal order (ids follow it), as many rows per statement as there are left.
+    for (qsizetype at = 0; at < rows.size();) {
+        size_t k = 0;
+        while (kRowsPerStatement[k] > rows.size() - at) ++k;
+        bindRows(m_insert[k], rows.constData() + at, kRowsPerStatement[k]);
+        if (!run(m_insert[k])) return fail(QStringLiteral("insert"));
+        at += kRowsPerStatement[k];
+    }
+    const auto last = std::find_if(rows.rbegin(), rows.rend(), [](const JournalEntry& e) { return e.seq > 0; });
+    if (last != rows.rend()) {
+        sqlite3_bind_text(m_mark, 1, last->process.constData(), int(last->process.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(m_mark, 2, sqlite3_int64(last->seq));
+        if (!run(m_mark)) return fail(QStringLiteral("journal mark"));
+    }
+    if (!run(m_commit)) return fail(QStringLiteral("commit"));
     return Ok{};
 }
 
 void LedgerInserter::close() {
-    sqlite3_finalize(m_stmt);
-    m_stmt = nullptr;
+    for (sqlite3_stmt*& s : m_insert) {
+        sqlite3_finalize(s);
+        s = nullptr;
+    }
+    for (sqlite3_stmt** s : {&m_mark, &m_begin, &m_commit, &m_rollback}) {
+        sqlite3_finalize(*s);
+        *s = nullptr;
+    }
     sqlite3_close(m_db);
     m_db = nullptr;
 }

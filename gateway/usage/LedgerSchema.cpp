@@ -44,7 +44,53 @@ const char* const kV1[] = {
     nullptr,
 };
 
-const Migration kMigrations[] = {{1, kV1}};
+// v2: replays are made idempotent by a high-water mark instead of a UNIQUE request_uid, which
+// with AUTOINCREMENT's sqlite_sequence update was most of the cost of an insert. The table is
+// rebuilt (SQLite cannot drop a UNIQUE constraint) keeping every row and its id; ids now come
+// from the rowid (max + 1: rows are never deleted, so they still only grow).
+const char* const kV2[] = {
+    "CREATE TABLE requests_v2 ("
+    " id INTEGER PRIMARY KEY,"
+    " request_uid TEXT NOT NULL,"  // process nonce + request id, for correlation only
+    " ts_ms INTEGER NOT NULL,"
+    " key_id TEXT NOT NULL DEFAULT '',"
+    " endpoint TEXT NOT NULL DEFAULT '',"
+    " model TEXT NOT NULL DEFAULT '',"
+    " provider TEXT NOT NULL DEFAULT '',"
+    " upstream_model TEXT NOT NULL DEFAULT '',"
+    " stream INTEGER NOT NULL DEFAULT 0,"
+    " status INTEGER NOT NULL DEFAULT 0,"
+    " error_code TEXT NOT NULL DEFAULT '',"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+    " cached_tokens INTEGER NOT NULL DEFAULT 0,"
+    " cache_write_tokens INTEGER NOT NULL DEFAULT 0,"
+    " completion_tokens INTEGER NOT NULL DEFAULT 0,"
+    " reasoning_tokens INTEGER NOT NULL DEFAULT 0,"
+    " images INTEGER NOT NULL DEFAULT 0,"
+    " image_size TEXT NOT NULL DEFAULT '',"
+    " image_quality TEXT NOT NULL DEFAULT '',"
+    " cost_micros INTEGER NOT NULL DEFAULT -1,"
+    " usage_estimated INTEGER NOT NULL DEFAULT 0,"
+    " latency_ms INTEGER NOT NULL DEFAULT -1,"
+    " ttfb_ms INTEGER NOT NULL DEFAULT -1)",
+    "INSERT INTO requests_v2 SELECT * FROM requests ORDER BY id",
+    "DROP TABLE requests",  // its indexes and its sqlite_sequence row go with it
+    "ALTER TABLE requests_v2 RENAME TO requests",
+    // Both serve LedgerQueries: time ranges (charts, exports, budgets) and totals of one key.
+    "CREATE INDEX requests_ts ON requests(ts_ms)",
+    "CREATE INDEX requests_key_ts ON requests(key_id, ts_ms)",
+    // The journal line of the last committed row: its process and sequence. Rows are committed
+    // in journal order, so everything up to it is in the table; a replay skips those lines.
+    "CREATE TABLE journal_mark ("
+    " singleton INTEGER PRIMARY KEY CHECK (singleton = 1),"
+    " process TEXT NOT NULL,"
+    " seq INTEGER NOT NULL)",
+    "INSERT INTO journal_mark VALUES (1, '', 0)",
+    nullptr,
+};
+
+const Migration kMigrations[] = {{1, kV1}, {2, kV2}};
 
 ApiError sqlError(const QString& what, const QSqlError& e) {
     return ApiError::internal(QStringLiteral("Usage ledger: %1: %2").arg(what, e.text()));

@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <csignal>
 #include <gtest/gtest.h>
@@ -94,6 +96,18 @@ TEST(LedgerKill, EveryCompletedRequestSurvivesSigkill) {
     EXPECT_EQ(totals.requests, completed.load());  // every completed one; none in flight
     EXPECT_EQ(totals.promptTokens, 19 * completed.load());
     EXPECT_EQ(totals.costMicros, 8 * completed.load());
+    // Each once: the replay skipped the lines the killed process had committed (its mark).
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("kill-check"));
+        db.setDatabaseName(ledgerPath(dataDir));
+        ASSERT_TRUE(db.open());
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT COUNT(DISTINCT request_uid), COUNT(*) FROM requests")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), q.value(1).toInt());
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("kill-check"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "usage/Ledger.h"
+#include "usage/LedgerJournal.h"
 #include "usage/LedgerQueries.h"
 #include "usage/LedgerRowCodec.h"
 
@@ -51,6 +52,49 @@ protected:
         for (const RequestEvent& e : events) ledger.record(e);
     }  // destruction commits what is queued
 
+    QString journalPath() const { return dir.path() + QStringLiteral("/ledger.journal"); }
+    void writeJournal(const QByteArray& lines) {
+        QFile journal(journalPath());
+        ASSERT_TRUE(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        journal.write(lines);
+    }
+    QByteArray readJournal() {
+        QFile journal(journalPath());
+        return journal.open(QIODevice::ReadOnly) ? journal.readAll() : QByteArray();
+    }
+    // Runs `work` on a connection of its own to the ledger.
+    template <typename Fn>
+    void withDb(Fn&& work) {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("ledger-test"));
+            db.setDatabaseName(ledgerPath(dir.path()));
+            ASSERT_TRUE(db.open());
+            work(db);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("ledger-test"));
+    }
+    std::pair<QByteArray, quint64> mark() {
+        std::pair<QByteArray, quint64> m;
+        withDb([&](QSqlDatabase& db) {
+            QSqlQuery q(db);
+            ASSERT_TRUE(q.exec(QStringLiteral("SELECT process, seq FROM journal_mark")) && q.next());
+            m = {q.value(0).toString().toLatin1(), q.value(1).toULongLong()};
+            EXPECT_FALSE(q.next()) << "one mark";
+        });
+        return m;
+    }
+    // request_uid of every row, in id order.
+    QStringList uids() {
+        QStringList out;
+        withDb([&](QSqlDatabase& db) {
+            QSqlQuery q(db);
+            EXPECT_TRUE(q.exec(QStringLiteral("SELECT request_uid FROM requests ORDER BY id")));
+            while (q.next()) out << q.value(0).toString();
+        });
+        return out;
+    }
+
     QTemporaryDir dir;
 };
 
@@ -63,8 +107,8 @@ TEST_F(LedgerTest, CreatesAVersionedWalDatabase) {
         QSqlQuery q(db);
         ASSERT_TRUE(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         EXPECT_EQ(q.value(0).toString(), "wal");
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT version FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 1);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), 2);
     }
     db.close();
     db = QSqlDatabase();
@@ -89,29 +133,201 @@ TEST_F(LedgerTest, EveryColumnRoundTrips) {
     EXPECT_EQ(rows[0].ttfbMs, 30);
 }
 
+TEST_F(LedgerTest, RowsInsertedSeveralPerStatementKeepTheirOwnValues) {
+    // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII.
+    QList<RequestEvent> events;
+    for (int i = 1; i <= 47; ++i) {
+        RequestEvent e = finished(quint64(i), kT0.addSecs(i), QStringLiteral("m") + QString(i, QChar(u'é')),
+                                  QString::number(i * 7919, 36), i, 2 * i, i % 5 == 0 ? -1 : 3 * i, 200 + i);
+        e.imageSize = i % 3 ? QString() : QStringLiteral("%1x%1").arg(i);
+        events << e;
+    }
+    record(events);
+    const QList<LedgerRow> rows = LedgerQueries(ledgerPath(dir.path())).requests(100);
+    ASSERT_EQ(rows.size(), 47);
+    for (int i = 0; i < 47; ++i) {
+        LedgerRow expected = ledger_row::fromEvent(events[46 - i]);  // newest first
+        expected.id = rows[i].id;
+        EXPECT_EQ(ledger_row::toJson(rows[i]), ledger_row::toJson(expected)) << "row " << 47 - i;
+    }
+}
+
 TEST_F(LedgerTest, AJournalLeftByAKilledProcessIsReplayedOnce) {
     RequestEvent e = finished(1, kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 5, 5, 63);
     e.errorCode = QStringLiteral("odd\tcode\nwith \\ and é");  // separators inside a field survive
-    const LedgerRow row = ledger_row::fromEvent(e);
-    const QByteArray line = ledger_row::journalLine(QStringLiteral("deadbeef-1"), row);
+    const JournalEntry entry{"deadbeef", 1, 1, ledger_row::fromEvent(e)};
     // The second line was torn by the kill (no '\n'): its request never finished.
-    const QByteArray torn = ledger_row::journalLine(QStringLiteral("deadbeef-2"), row).chopped(1);
-    QFile journal(dir.path() + QStringLiteral("/ledger.journal"));
-    ASSERT_TRUE(journal.open(QIODevice::WriteOnly));
-    journal.write(line + torn);
-    journal.close();
+    const QByteArray torn = ledger_journal::line({"deadbeef", 2, 2, entry.row}).chopped(1);
+    writeJournal(ledger_journal::line(entry) + torn);
     record({});
     const QList<LedgerRow> rows = LedgerQueries(ledgerPath(dir.path())).requests(10);
     ASSERT_EQ(rows.size(), 1);
-    LedgerRow expected = row;
+    LedgerRow expected = entry.row;
     expected.id = rows[0].id;
     EXPECT_EQ(ledger_row::toJson(rows[0]), ledger_row::toJson(expected));
+    EXPECT_EQ(uids(), QStringList{"deadbeef-1"});
     // The same journal line again (say the journal was not yet truncated): no duplicate.
-    ASSERT_TRUE(journal.open(QIODevice::WriteOnly));
-    journal.write(line + "garbage\tline\n");
-    journal.close();
+    writeJournal(ledger_journal::line(entry) + "garbage\tline\n");
     record({});
     EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).requests(10).size(), 1);
+}
+
+TEST_F(LedgerTest, EachTransactionMovesTheJournalMarkWhichSurvivesARestart) {
+    record({finished(1, kT0, "gpt-4o", "k", 1, 1, 1), finished(2, kT0, "gpt-4o", "k", 1, 1, 1)});
+    const QList<JournalEntry> first = ledger_journal::parse(readJournal());
+    ASSERT_EQ(first.size(), 2);
+    EXPECT_EQ(first[0].seq, 1u);
+    EXPECT_EQ(first[1].seq, 2u);
+    EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{first[1].process, 2}));
+    // The next process: its own nonce and sequence, and the mark follows its commits.
+    record({finished(1, kT0, "gpt-4o", "k", 1, 1, 1)});
+    const QList<JournalEntry> second = ledger_journal::parse(readJournal());
+    ASSERT_EQ(second.size(), 1);
+    EXPECT_NE(second[0].process, first[0].process);
+    EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{second[0].process, 1}));
+    // Both processes had a request 1: two rows, told apart by their uids.
+    EXPECT_EQ(uids(), (QStringList{first[0].process + "-1", first[0].process + "-2", second[0].process + "-1"}));
+}
+
+TEST_F(LedgerTest, AReplayInsertsOnlyTheLinesPastTheMark) {
+    // A process committed rows 1..3, then journaled 4..6 and was killed before committing them.
+    record({finished(1, kT0, "gpt-4o", "k", 1, 1, 1), finished(2, kT0, "gpt-4o", "k", 2, 1, 1),
+            finished(3, kT0, "gpt-4o", "k", 3, 1, 1)});
+    const QList<JournalEntry> committed = ledger_journal::parse(readJournal());
+    ASSERT_EQ(committed.size(), 3);
+    const QByteArray process = committed[0].process;
+    ASSERT_EQ(mark(), (std::pair<QByteArray, quint64>{process, 3}));
+    QByteArray journal = readJournal();
+    for (quint64 n = 4; n <= 6; ++n) {
+        // Requests finish out of order: the sequence, not the request id, orders the journal.
+        const quint64 requestId = 10 - n;
+        journal += ledger_journal::line(
+            {process, n, requestId, ledger_row::fromEvent(finished(requestId, kT0, "gpt-4o", "k", qint64(n), 1, 1))});
+    }
+    writeJournal(journal);
+    record({});
+    EXPECT_EQ(uids(), (QStringList{process + "-1", process + "-2", process + "-3", process + "-6", process + "-5",
+                                   process + "-4"}));
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 1 + 2 + 3 + 4 + 5 + 6);
+    EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{process, 6}));
+    // Killed again before the journal was emptied: the same lines add nothing.
+    writeJournal(journal);
+    record({});
+    EXPECT_EQ(q.totals({}, {}).requests, 6);
+}
+
+TEST_F(LedgerTest, AJournalOfAProcessKilledBeforeItsFirstCommitIsReplayedWhole) {
+    record({finished(1, kT0, "gpt-4o", "k", 1, 1, 1)});  // the mark: another process, seq 1
+    const QByteArray killed = "zz9killed";
+    QByteArray journal;
+    for (quint64 n = 1; n <= 3; ++n)
+        journal += ledger_journal::line({killed, n, n, ledger_row::fromEvent(finished(n, kT0, "o1", "k", 1, 1, 1))});
+    writeJournal(journal);
+    record({});
+    EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).totals({}, {}).requests, 4);
+    EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{killed, 3}));
+    writeJournal(journal);
+    record({});
+    EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).totals({}, {}).requests, 4);
+}
+
+TEST_F(LedgerTest, AnOlderBuildsJournalLineIsReplayedOnce) {
+    // Version 1 lines: J1, "<nonce>-<request id>", then the 22 columns.
+    const QByteArray v1 =
+        "J1\toldproc-6\t1777889700000\tk\t/v1/chat/completions\tgpt-4o\topenai\tgpt-4o-2024\t0\t200\t\t1"
+        "\t40\t0\t0\t2\t0\t0\t\t\t99\t0\t120\t30\n";
+    writeJournal(v1);
+    record({});
+    const QList<LedgerRow> rows = LedgerQueries(ledgerPath(dir.path())).requests(10);
+    ASSERT_EQ(rows.size(), 1);
+    EXPECT_EQ(rows[0].time.toMSecsSinceEpoch(), 1777889700000);
+    EXPECT_EQ(rows[0].model, "gpt-4o");
+    EXPECT_EQ(rows[0].promptTokens, 40);
+    EXPECT_EQ(rows[0].completionTokens, 2);
+    EXPECT_EQ(rows[0].costMicros, 99);
+    EXPECT_EQ(rows[0].ttfbMs, 30);
+    EXPECT_EQ(uids(), QStringList{"oldproc-6"});
+    writeJournal(v1);  // killed again before the journal was emptied
+    record({});
+    EXPECT_EQ(uids(), QStringList{"oldproc-6"});
+}
+
+// The schema version 1 wrote, as it shipped.
+const char* const kV1Schema[] = {
+    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    "INSERT INTO schema_migrations VALUES (1, '2026-05-01T00:00:00Z')",
+    "CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, request_uid TEXT NOT NULL UNIQUE,"
+    " ts_ms INTEGER NOT NULL, key_id TEXT NOT NULL DEFAULT '', endpoint TEXT NOT NULL DEFAULT '',"
+    " model TEXT NOT NULL DEFAULT '', provider TEXT NOT NULL DEFAULT '', upstream_model TEXT NOT NULL DEFAULT '',"
+    " stream INTEGER NOT NULL DEFAULT 0, status INTEGER NOT NULL DEFAULT 0, error_code TEXT NOT NULL DEFAULT '',"
+    " attempts INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+    " cached_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,"
+    " completion_tokens INTEGER NOT NULL DEFAULT 0, reasoning_tokens INTEGER NOT NULL DEFAULT 0,"
+    " images INTEGER NOT NULL DEFAULT 0, image_size TEXT NOT NULL DEFAULT '', image_quality TEXT NOT NULL DEFAULT '',"
+    " cost_micros INTEGER NOT NULL DEFAULT -1, usage_estimated INTEGER NOT NULL DEFAULT 0,"
+    " latency_ms INTEGER NOT NULL DEFAULT -1, ttfb_ms INTEGER NOT NULL DEFAULT -1)",
+    "CREATE INDEX requests_ts ON requests(ts_ms)",
+    "CREATE INDEX requests_key_ts ON requests(key_id, ts_ms)",
+    // Rows of an older process, ids with a gap (AUTOINCREMENT never reuses one).
+    "INSERT INTO requests VALUES (1, 'a1-1', 1777889700000, 'key1', '/v1/chat/completions', 'gpt-4o', 'openai',"
+    " 'gpt-4o-2024-08-06', 1, 200, '', 1, 100, 50, 3, 20, 5, 0, '', '', 1234, 0, 340, 80)",
+    "INSERT INTO requests VALUES (2, 'a1-2', 1777889760000, 'key2', '/v1/images/generations', 'dall-e-3', 'openai',"
+    " 'dall-e-3', 0, 200, '', 2, 10, 0, 0, 0, 0, 2, '1024x1792', 'hd', 80000, 1, 9000, -1)",
+    "INSERT INTO requests VALUES (7, 'oldproc-6', 1777889820000, '', '/v1/embeddings', 'my,model é', 'mistral',"
+    " 'mistral-embed', 0, 502, 'upstream_error', 3, 7, 0, 0, 0, 0, 0, '', '', -1, 0, 15, -1)",
+    nullptr,
+};
+
+TEST_F(LedgerTest, AVersion1LedgerMigratesKeepingEveryRowAndReplaysItsOldJournalOnce) {
+    QList<QVariantList> before;
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        for (const char* const* sql = kV1Schema; *sql; ++sql) ASSERT_TRUE(q.exec(QString::fromUtf8(*sql))) << *sql;
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        while (q.next()) {
+            QVariantList row;
+            for (int c = 0; c < 24; ++c) row << q.value(c);
+            before << row;
+        }
+    });
+    ASSERT_EQ(before.size(), 3);
+    // The killed v1 process had committed request 6, not request 7.
+    writeJournal(
+        "J1\toldproc-6\t1777889820000\t\t/v1/embeddings\tmy,model \xc3\xa9\tmistral\tmistral-embed\t0\t502"
+        "\tupstream_error\t3\t7\t0\t0\t0\t0\t0\t\t\t-1\t0\t15\t-1\n"
+        "J1\toldproc-7\t1777889880000\tkey1\t/v1/chat/completions\tgpt-4o\topenai\tgpt-4o-2024\t0\t200\t\t1"
+        "\t40\t0\t0\t2\t0\t0\t\t\t99\t0\t120\t30\n");
+    record({finished(1, kT0, "gpt-4o", "key1", 1, 1, 1)});
+
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        for (const QVariantList& row : before) {
+            ASSERT_TRUE(q.next());
+            for (int c = 0; c < 24; ++c) EXPECT_EQ(q.value(c), row[c]) << "id " << row[0].toInt() << " column " << c;
+        }
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(0).toInt(), 8);  // after the others: paging by id still goes newest first
+        EXPECT_EQ(q.value(1).toString(), "oldproc-7");
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(0).toInt(), 9);
+        EXPECT_FALSE(q.next());
+        // No UNIQUE uid index and no AUTOINCREMENT left; the two query indexes are.
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"
+                                          " ORDER BY name")));
+        QStringList indexes;
+        while (q.next()) indexes << q.value(0).toString();
+        EXPECT_EQ(indexes, (QStringList{"requests_key_ts", "requests_ts"}));
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'requests'")) && q.next());
+        EXPECT_FALSE(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")));
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), 2);
+    });
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 5);
+    EXPECT_EQ(q.totals({}, {}, "key2").costMicros, 80000);
+    EXPECT_EQ(q.requests(2, 8).first().model, "my,model é");
 }
 
 TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
