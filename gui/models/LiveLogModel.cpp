@@ -80,6 +80,7 @@ void LiveLogModel::clear() {
 }
 
 void LiveLogModel::flush() {
+    const bool busy = m_pending.size() > size_t(kBusyBatchEvents);
     std::vector<LiveRequest> staged;
     QHash<quint64, int> stagedIndex;
     int minDirty = INT_MAX;
@@ -127,6 +128,8 @@ void LiveLogModel::flush() {
         if (firstRunning < 0) firstRunning = row;
         lastRunning = row;
     }
+    const int interval = busy ? qMax(m_batchIntervalMs, kBusyBatchIntervalMs) : m_batchIntervalMs;
+    if (m_timer.interval() != interval) m_timer.setInterval(interval);
     if (firstRunning >= 0) Q_EMIT dataChanged(index(firstRunning, Elapsed), index(lastRunning, Elapsed));
     else if (m_pending.empty()) m_timer.stop();
     if (touched) Q_EMIT batchApplied();

@@ -62,6 +62,11 @@ public:
     static constexpr int kDefaultMaxRows = 1000;
     static constexpr int kDefaultBatchIntervalMs = 75;
     static constexpr int kMaxPendingEvents = 50000;   // while paused: older events are dropped
+    // A batch this large means more rows than anyone can read: the next one comes after
+    // kBusyBatchIntervalMs instead, so a flood of requests costs a few repaints a second, not
+    // a dozen (each one re-lays out the table and goes through the display server).
+    static constexpr int kBusyBatchEvents = 256;
+    static constexpr int kBusyBatchIntervalMs = 400;
     static constexpr qsizetype kMaxResponseChars = 64 * 1024;
 
     using Clock = std::function<qint64()>;  // ms since epoch
@@ -74,7 +79,11 @@ public:
     void attach(EventBus* bus);
     void setMaxRows(int rows);
     int maxRows() const { return m_maxRows; }
-    void setBatchInterval(int ms) { m_timer.setInterval(ms); }
+    void setBatchInterval(int ms) {
+        m_batchIntervalMs = ms;
+        m_timer.setInterval(ms);
+    }
+    int currentBatchInterval() const { return m_timer.interval(); }
     void setClock(Clock clock) { m_clock = std::move(clock); }
     void setCostFunction(CostFunction f) { m_cost = std::move(f); }
 
@@ -118,6 +127,7 @@ private:
     qint64 m_firstSeq = 0;
     std::deque<RequestEvent> m_pending;
     QTimer m_timer;
+    int m_batchIntervalMs = kDefaultBatchIntervalMs;
     int m_maxRows = kDefaultMaxRows;
     bool m_paused = false;
     qint64 m_dropped = 0;

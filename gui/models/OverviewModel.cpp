@@ -11,6 +11,18 @@ namespace ar::gui {
 
 namespace {
 
+void addBucket(UsageBucket& to, const UsageBucket& b) {
+    to.requests += b.requests;
+    to.errors += b.errors;
+    to.promptTokens += b.promptTokens;
+    to.cachedTokens += b.cachedTokens;
+    to.cacheWriteTokens += b.cacheWriteTokens;
+    to.completionTokens += b.completionTokens;
+    to.reasoningTokens += b.reasoningTokens;
+    to.costMicros += b.costMicros;
+    to.unknownCostRequests += b.unknownCostRequests;
+}
+
 struct UsageSnapshot {
     UsageBucket today, month;
     QList<KeyBudgetStatus> budgets;
@@ -22,20 +34,47 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
     : QObject(parent), m_usage(usage), m_keys(keys), m_gateway(gateway) {
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshMs);
-    connect(m_timer, &QTimer::timeout, this, &OverviewModel::refresh);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (m_lastQueryStart.isValid() && m_lastQueryStart.elapsed() < kQueryDutyFactor * m_lastQueryMs) {
+            refreshHealth();  // the last sum was slow: keep counting in memory a while longer
+            return;
+        }
+        refresh();
+    });
     m_timer->start();
     m_soon = new QTimer(this);
     m_soon->setSingleShot(true);
-    m_soon->setInterval(1000);  // coalesces a burst of finished requests into one query
-    connect(m_soon, &QTimer::timeout, this, &OverviewModel::refresh);
+    m_soon->setInterval(1000);  // one repaint for a burst of finished requests
+    connect(m_soon, &QTimer::timeout, this, &OverviewModel::usageUpdated);
 }
 
 OverviewModel::~OverviewModel() { m_job.waitForFinished(); }
 
 void OverviewModel::attach(EventBus* bus) {
-    bus->subscribeQueued(this, EventBus::bit(RequestEvent::Kind::Finished), [this](const RequestEvent&) {
+    bus->subscribeQueued(this, EventBus::bit(RequestEvent::Kind::Finished), [this](const RequestEvent& e) {
+        addFinished(e);
         if (!m_soon->isActive()) m_soon->start();
     });
+}
+
+void OverviewModel::addFinished(const RequestEvent& e) {
+    // As the ledger will count it (LedgerQueries::buckets).
+    UsageBucket one;
+    one.requests = 1;
+    one.errors = e.status >= 400 ? 1 : 0;
+    one.promptTokens = qMax<qint64>(0, e.usage.promptTokens);
+    one.cachedTokens = qMax<qint64>(0, e.usage.cachedTokens);
+    one.cacheWriteTokens = qMax<qint64>(0, e.usage.cacheWriteTokens);
+    one.completionTokens = qMax<qint64>(0, e.usage.completionTokens);
+    one.reasoningTokens = qMax<qint64>(0, e.usage.reasoningTokens);
+    one.costMicros = qMax<qint64>(0, e.costMicros);
+    one.unknownCostRequests = e.costMicros < 0 ? 1 : 0;
+    for (UsageBucket* b : {&m_today, &m_month, &m_sinceQuery}) addBucket(*b, one);
+    if (e.costMicros > 0 && !e.keyId.isEmpty()) {
+        m_spendSinceQuery[e.keyId] += e.costMicros;
+        for (KeyBudgetStatus& k : m_budgets)
+            if (k.keyId == e.keyId) k.spendMicros += e.costMicros;
+    }
 }
 
 void OverviewModel::refreshHealth() {
@@ -62,6 +101,9 @@ void OverviewModel::refresh() {
         return;
     }
     m_inFlight = true;
+    m_sinceQuery = {};
+    m_spendSinceQuery.clear();
+    m_lastQueryStart.start();
     const QDateTime local = now().toLocalTime();
     const QDateTime dayStart(local.date(), QTime(0, 0));
     const QDateTime monthStart(QDate(local.date().year(), local.date().month(), 1), QTime(0, 0));
@@ -78,9 +120,14 @@ void OverviewModel::refresh() {
             return s;
         },
         [this](UsageSnapshot s) {
+            m_lastQueryMs = m_lastQueryStart.elapsed();
+            // Plus what finished while it ran (rows it may not have seen yet).
             m_today = s.today;
+            addBucket(m_today, m_sinceQuery);
             m_month = s.month;
+            addBucket(m_month, m_sinceQuery);
             m_budgets = s.budgets;
+            for (KeyBudgetStatus& k : m_budgets) k.spendMicros += m_spendSinceQuery.value(k.keyId);
             m_inFlight = false;
             Q_EMIT usageUpdated();
             if (m_again) {

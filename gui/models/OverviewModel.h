@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QFuture>
+#include <QHash>
 #include <QObject>
 #include <functional>
 
+#include "events/RequestEvent.h"
 #include "routing/HealthReport.h"
 #include "usage/KeyBudgets.h"
 #include "usage/UsageQueries.h"
@@ -20,20 +23,25 @@ namespace ar::gui {
 
 // What the Overview shows besides the gateway status: requests, tokens and spend today and
 // this month and every key's spend against its budget (from the ledger, queried off the GUI
-// thread), and provider health (from the running proxy). Refreshes on a timer and shortly
-// after requests finish.
+// thread), and provider health (from the running proxy).
+//
+// Finished requests are added in memory as they come; the ledger is summed again on a timer,
+// and less often when that query is slow: a busy month is many rows to sum, and re-reading
+// it after every burst of requests took a core's worth of CPU from the proxy under load.
 class OverviewModel : public QObject {
     Q_OBJECT
 public:
     using Clock = std::function<QDateTime()>;
     using HealthSource = std::function<QList<HealthReport>()>;
     static constexpr int kRefreshMs = 5000;
+    // The ledger is summed at most once per this many times the previous sum took.
+    static constexpr int kQueryDutyFactor = 20;
 
     // `usage` may be null (no ledger). None is owned.
     OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gateway, QObject* parent = nullptr);
     ~OverviewModel() override;  // waits for a query still running (it uses `usage`)
 
-    void attach(EventBus* bus);  // refresh soon after each finished request
+    void attach(EventBus* bus);  // counts finished requests as they come
     void setClock(Clock clock) { m_clock = std::move(clock); }
     void setHealthSource(HealthSource source) { m_healthSource = std::move(source); }
 
@@ -54,6 +62,7 @@ Q_SIGNALS:
 private:
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTime(); }
     void refreshHealth();
+    void addFinished(const RequestEvent& e);
 
     UsageQueries* m_usage;
     KeyService* m_keys;
@@ -66,6 +75,11 @@ private:
     QTimer* m_timer;
     QTimer* m_soon;
     QFuture<void> m_job;
+    // Finished since the running (or last) ledger query started: added to what it returns.
+    UsageBucket m_sinceQuery;
+    QHash<QString, qint64> m_spendSinceQuery;
+    QElapsedTimer m_lastQueryStart;
+    qint64 m_lastQueryMs = 0;
     bool m_inFlight = false;
     bool m_again = false;
 };

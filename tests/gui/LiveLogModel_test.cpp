@@ -119,6 +119,20 @@ TEST(LiveLogModel, ABurstIsOneInsertion) {
     EXPECT_EQ(f.model.request(499)->responseText, QStringLiteral("x"));
 }
 
+TEST(LiveLogModel, AFloodOfEventsSlowsTheBatchesAndQuietBringsThemBack) {
+    Fixture f;
+    f.model.setBatchInterval(LiveLogModel::kDefaultBatchIntervalMs);
+    for (quint64 id = 1; id <= quint64(LiveLogModel::kBusyBatchEvents) + 1; ++id)
+        f.bus.publish(started(id, QStringLiteral("m")));
+    QCoreApplication::processEvents();
+    f.model.flush();
+    EXPECT_EQ(f.model.currentBatchInterval(), LiveLogModel::kBusyBatchIntervalMs);
+    EXPECT_EQ(f.model.rowCount(), qMin(LiveLogModel::kBusyBatchEvents + 1, f.model.maxRows()));
+    f.publish(finished(1, 200, 1, 1));
+    f.model.flush();
+    EXPECT_EQ(f.model.currentBatchInterval(), LiveLogModel::kDefaultBatchIntervalMs);
+}
+
 TEST(LiveLogModel, TimerAppliesBatchesOnItsOwn) {
     EventBus bus;
     LiveLogModel model;

@@ -33,6 +33,7 @@
 #include "keys/KeyService.h"
 #include "models/GatewayController.h"
 #include "models/KeyListModel.h"
+#include "events/EventBus.h"
 #include "models/OverviewModel.h"
 #include "models/ProviderListModel.h"
 #include "models/RouteEditor.h"
@@ -126,6 +127,44 @@ TEST(OverviewPage, BudgetBarsShowSpendAgainstBudgetAndKeysWithoutOneShowSpend) {
     EXPECT_EQ(page.tile(QStringLiteral("today"), QStringLiteral("requests"))->text(), QStringLiteral("2"));
     EXPECT_EQ(page.tile(QStringLiteral("today"), QStringLiteral("spend"))->text(), QStringLiteral("$3.42"));
     EXPECT_EQ(page.tile(QStringLiteral("month"), QStringLiteral("spend"))->text(), QStringLiteral("$7.42"));
+}
+
+TEST(OverviewPage, FinishedRequestsCountAtOnceAndTheNextLedgerSumReplacesThem) {
+    Fixture f;
+    auto daily = f.keys().create(QStringLiteral("laptop"), {{"budget_usd", 5.0}, {"budget_period", "day"}});
+    ASSERT_TRUE(daily.ok());
+    const QString id = daily->record.id;
+    f.usage.spends = {{id, kNow.addSecs(-60), 3'000'000, 1200}};
+    EventBus bus;
+    OverviewModel model(&f.usage, &f.keys(), &f.gateway);
+    model.setClock([] { return kNow; });
+    model.attach(&bus);
+    GatewayController controller(&f.gateway);
+    OverviewPage page(&controller, &model);
+    model.refresh();
+    ASSERT_TRUE(waitUntil([&] { return !model.loading() && page.budgetCaption(id); }));
+    const auto requestsToday = [&] { return page.tile(QStringLiteral("today"), QStringLiteral("requests"))->text(); };
+    ASSERT_EQ(requestsToday(), QStringLiteral("1"));
+
+    // A request finishes: shown within a second, without summing the ledger again.
+    RequestEvent done;
+    done.kind = RequestEvent::Kind::Finished;
+    done.keyId = id;
+    done.status = 200;
+    done.costMicros = 1'000'000;
+    done.usage.promptTokens = 10;
+    done.usage.completionTokens = 5;
+    bus.publish(done);
+    ASSERT_TRUE(waitUntil([&] { return requestsToday() == QStringLiteral("2"); }, 5000));
+    EXPECT_EQ(page.budgetCaption(id)->text(), QStringLiteral("$4.00 of $5.00 per day (80%)"));
+    EXPECT_FALSE(model.loading()) << "no ledger query for a finished request";
+
+    // The ledger has it now: the next sum replaces the in-memory count instead of adding to it.
+    f.usage.spends.append({id, kNow.addSecs(-1), 1'000'000, 15});
+    model.refresh();
+    ASSERT_TRUE(waitUntil([&] { return !model.loading(); }));
+    EXPECT_EQ(requestsToday(), QStringLiteral("2"));
+    EXPECT_EQ(page.budgetCaption(id)->text(), QStringLiteral("$4.00 of $5.00 per day (80%)"));
 }
 
 TEST(OverviewPage, ProviderHealthShowsStatusAndLatency) {
