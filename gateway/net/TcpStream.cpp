@@ -49,33 +49,48 @@ void TcpStream::connectToHost(const QString& host, quint16 port) {
     m_port = port;
     QHostAddress address;
     if (address.setAddress(host)) {
-        startConnect(address, port);
+        connectToAddresses({address}, port);
         return;
     }
     // A name: Qt resolves it on its own thread pool, with a short-lived cache.
     m_state = State::Resolving;
     QHostInfo::lookupHost(host, this, [this, host](const QHostInfo& info) {
         if (m_state != State::Resolving) return;
+        m_addresses.clear();
         for (const QHostAddress& a : info.addresses()) {
-            if (a.protocol() == QAbstractSocket::IPv4Protocol || a.protocol() == QAbstractSocket::IPv6Protocol) {
-                startConnect(a, m_port);
-                return;
-            }
+            if (a.protocol() == QAbstractSocket::IPv4Protocol || a.protocol() == QAbstractSocket::IPv6Protocol)
+                m_addresses.append(a);
         }
-        m_state = State::Closed;
-        m_error = info.error() != QHostInfo::NoError ? info.errorString()
-                                                     : QStringLiteral("Host %1 not found").arg(host);
-        Q_EMIT errorOccurred();
+        if (m_addresses.isEmpty()) {
+            m_state = State::Closed;
+            m_error = info.error() != QHostInfo::NoError ? info.errorString()
+                                                         : QStringLiteral("Host %1 not found").arg(host);
+            Q_EMIT errorOccurred();
+            return;
+        }
+        connectNext();
     });
 }
 
-void TcpStream::startConnect(const QHostAddress& address, quint16 port) {
+void TcpStream::connectToAddresses(const QList<QHostAddress>& addresses, quint16 port) {
+    m_port = port;
+    m_addresses = addresses;
+    if (m_addresses.isEmpty()) {
+        m_error = QStringLiteral("No address to connect to");
+        Q_EMIT errorOccurred();
+        return;
+    }
+    connectNext();
+}
+
+void TcpStream::connectNext() {
+    const QHostAddress address = m_addresses.takeFirst();
     sockaddr_storage storage{};
     socklen_t length = 0;
     if (address.protocol() == QAbstractSocket::IPv6Protocol) {
         auto* sa = reinterpret_cast<sockaddr_in6*>(&storage);
         sa->sin6_family = AF_INET6;
-        sa->sin6_port = htons(port);
+        sa->sin6_port = htons(m_port);
         const Q_IPV6ADDR ip = address.toIPv6Address();
         std::memcpy(&sa->sin6_addr, &ip, sizeof ip);
         sa->sin6_scope_id = address.scopeId().toUInt();
@@ -83,15 +98,13 @@ void TcpStream::startConnect(const QHostAddress& address, quint16 port) {
     } else {
         auto* sa = reinterpret_cast<sockaddr_in*>(&storage);
         sa->sin_family = AF_INET;
-        sa->sin_port = htons(port);
+        sa->sin_port = htons(m_port);
         sa->sin_addr.s_addr = htonl(address.toIPv4Address());
         length = sizeof(sockaddr_in);
     }
     m_fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (m_fd < 0) {
-        m_state = State::Closed;
-        m_error = systemError(errno);
-        Q_EMIT errorOccurred();
+        connectFailed(systemError(errno));
         return;
     }
     setLowDelay(m_fd);
@@ -103,14 +116,22 @@ void TcpStream::startConnect(const QHostAddress& address, quint16 port) {
         return;
     }
     if (errno != EINPROGRESS) {
-        m_error = systemError(errno);
-        closeSocket();
-        Q_EMIT errorOccurred();
+        connectFailed(systemError(errno));
         return;
     }
     watch();  // the connect's outcome arrives as writability
     m_readNotifier->setEnabled(false);
     m_writeNotifier->setEnabled(true);
+}
+
+void TcpStream::connectFailed(const QString& error) {
+    m_error = error;
+    closeSocket();
+    if (!m_addresses.isEmpty()) {
+        connectNext();
+        return;
+    }
+    Q_EMIT errorOccurred();
 }
 
 void TcpStream::watch() {
@@ -194,9 +215,7 @@ void TcpStream::onWritable() {
         socklen_t length = sizeof err;
         if (::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) err = errno;
         if (err != 0) {
-            m_error = systemError(err);
-            closeSocket();
-            Q_EMIT errorOccurred();
+            connectFailed(systemError(err));
             return;
         }
         m_state = State::Connected;

@@ -1,11 +1,12 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
+#include <QList>
 #include <QObject>
 #include <QString>
 
 class QSocketNotifier;
-class QHostAddress;
 
 namespace ar {
 
@@ -23,8 +24,11 @@ public:
 
     // An accepted, connected socket; takes ownership of `fd`.
     bool adopt(qintptr fd);
-    // Resolves `host` if it is a name, then connects: connected() or errorOccurred().
+    // Resolves `host` if it is a name, then connects to its addresses in turn until one
+    // answers ("localhost" is often ::1 first while the server listens on 127.0.0.1):
+    // connected(), or errorOccurred() once all have failed.
     void connectToHost(const QString& host, quint16 port);
+    void connectToAddresses(const QList<QHostAddress>& addresses, quint16 port);
 
     bool isConnected() const { return m_state == State::Connected; }
     QByteArray peerAddress() const;
@@ -51,7 +55,8 @@ Q_SIGNALS:
 private:
     enum class State { Idle, Resolving, Connecting, Connected, Closing, Closed };
 
-    void startConnect(const QHostAddress& address, quint16 port);
+    void connectNext();  // to the next of m_addresses
+    void connectFailed(const QString& error);
     void watch();
     void onReadable();
     void onWritable();
@@ -67,6 +72,7 @@ private:
     qsizetype m_outOffset = 0;
     bool m_eof = false;
     quint16 m_port = 0;
+    QList<QHostAddress> m_addresses;  // still to try
     QString m_error;
 };
 
