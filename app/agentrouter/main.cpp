@@ -1,15 +1,40 @@
 #include <QCoreApplication>
+#include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
 
 #include "Commands.h"
 #include "DeviceCommands.h"
-#include "RunGui.h"
 #include "SecretCommands.h"
 
+namespace {
+
+// No arguments opens the window: agentrouter-desktop from the same folder takes over this
+// process, so this binary (and a headless gateway) never loads the GUI libraries.
+int openWindow(char** argv) {
+    char self[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    std::string dir = n > 0 ? std::string(self, size_t(n)) : std::string(argv[0]);
+    dir = dir.substr(0, dir.find_last_of('/') + 1);
+    const std::string desktop = dir + "agentrouter-desktop";
+    char* const args[] = {const_cast<char*>(desktop.c_str()), nullptr};
+    ::execv(desktop.c_str(), args);
+    std::fprintf(stderr,
+                 "agentrouter: cannot open the window: %s: %s. Run the gateway headless with "
+                 "`agentrouter serve`; `agentrouter --help` lists the commands.\n",
+                 desktop.c_str(), std::strerror(errno));
+    return 2;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-    // No arguments opens the window. Decide before any application object exists: every
-    // subcommand (serve, keys, ...) must keep working without a display.
-    if (argc <= 1) return ar::app::runGui(argc, argv);
+    // Decided before any application object exists: every subcommand (serve, keys, ...) must
+    // keep working without a display.
+    if (argc <= 1) return openWindow(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("agentrouter"));
     QCoreApplication::setApplicationName(QStringLiteral("agentrouter"));

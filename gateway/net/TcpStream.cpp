@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <cstring>
 #include <netinet/in.h>
+#include <memory>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -159,12 +160,13 @@ void TcpStream::onReadable() {
 
 void TcpStream::readInto(QByteArray& out) {
     if (m_fd < 0 || m_eof) return;
+    // Through one buffer per thread, so a connection's own buffer grows only by what came
+    // (receiving straight into it left 64 KB of capacity behind on every connection).
     constexpr qsizetype kChunk = 64 * 1024;
+    thread_local std::unique_ptr<char[]> scratch(new char[kChunk]);
     for (;;) {
-        const qsizetype had = out.size();
-        out.resize(had + kChunk);
-        const ssize_t n = ::recv(m_fd, out.data() + had, size_t(kChunk), 0);
-        out.resize(had + qMax<qsizetype>(n, 0));
+        const ssize_t n = ::recv(m_fd, scratch.get(), size_t(kChunk), 0);
+        if (n > 0) out.append(scratch.get(), qsizetype(n));
         if (n > 0 && n < kChunk) return;  // drained: no second recv just to hear EAGAIN
         if (n > 0) continue;
         if (n == 0) {
