@@ -30,5 +30,20 @@ TEST(ServeConfigError, BadConfigExitsWithCode2AndSaysWhereAndWhat) {
     EXPECT_TRUE(QString::fromUtf8(missing.readAllStandardError()).contains("nope.json: cannot read"));
 }
 
+TEST(ServeConfigError, NoArgumentsHandsOverToTheWindowWhichSaysWhatToDoWithoutADisplay) {
+    // `agentrouter` itself never loads the GUI: it execs agentrouter-desktop, whose answer
+    // (here: no display) is what the user sees, from the same process.
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(QString::fromLatin1(name));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(AR_BINARY_DIR "/app/agentrouter"), QStringList{});
+    ASSERT_TRUE(p.waitForFinished(30000));
+    EXPECT_EQ(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    EXPECT_TRUE(err.contains("no display to open the window on")) << qPrintable(err);
+    EXPECT_TRUE(err.contains("agentrouter serve")) << qPrintable(err);
+}
+
 }  // namespace
 }  // namespace ar
