@@ -14,9 +14,11 @@ QString formatDuration(qint64 ms) {
 QString formatCost(qint64 micros) {
     if (micros == 0) return QStringLiteral("$0.00");
     const double dollars = double(micros) / 1e6;
-    // Small amounts keep up to 4 decimals so a single cheap request is not shown as $0.00,
-    // but never trailing zeros past the cents ("$0.38", not "$0.3800").
-    QString text = QString::number(dollars, 'f', dollars < 1.0 ? 4 : 2);
+    // Small amounts keep their digits down to the micro-dollar, so a single cheap request
+    // ($0.000021 for a short gpt-4o-mini answer) is never shown as $0.00; but never trailing
+    // zeros past the cents ("$0.38", not "$0.3800").
+    const int decimals = qAbs(dollars) < 0.01 ? 6 : qAbs(dollars) < 1.0 ? 4 : 2;
+    QString text = QString::number(dollars, 'f', decimals);
     while (text.size() - text.indexOf(QLatin1Char('.')) > 3 && text.endsWith(QLatin1Char('0'))) text.chop(1);
     return QStringLiteral("$") + text;
 }
