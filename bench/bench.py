@@ -550,6 +550,7 @@ def main():
                     help="instead of the benchmark: profile agentrouter under chat-16 and write out/profile-*.txt")
     ap.add_argument("--profile-seconds", type=float, default=10)
     ap.add_argument("--profile-conns", type=int, default=16, help="connections of the chat case profiled")
+    ap.add_argument("--profile-streams", action="store_true", help="profile N streams (no delay) instead of chat")
     ap.add_argument("--soak", type=float, metavar="SECONDS",
                     help="instead of the cases: agentrouter under chat-16 and 16 streams, alternating, for SECONDS "
                          "(600 for issue 8's 10 minutes), its RSS sampled every 30 s; writes out/soak.json")
@@ -997,6 +998,12 @@ def soak(a, ar_log):
     return 0
 
 
+def profiled_load(a, t):
+    if a.profile_streams:
+        return run_stream_client(t, a.profile_conns, 0, int(a.profile_seconds))[0]
+    return run_wrk(t, a.profile_conns, "chat", a.profile_seconds)[0]
+
+
 def profile(a, ar_log):
     """Profiles agentrouter under chat-N (default 16; wrk on core 1) with perf or callgrind."""
     mock_p, mock_port = start_mock(LOAD_CORE, "mock")
@@ -1014,15 +1021,15 @@ def profile(a, ar_log):
     p, port, headers = start_agentrouter(binary, mock_port, ar_log)
     t = Target("agentrouter", port, p, headers)
     pid = [x for x in proc_tree(p.pid) if open(f"/proc/{x}/comm").read().strip() not in ("sh",)][-1]
-    log(f"warm-up, then {a.profile} on pid {pid} for {a.profile_seconds}s of chat-{a.profile_conns}")
+    log(f"warm-up, then {a.profile} on pid {pid} for {a.profile_seconds}s of {'stream' if a.profile_streams else 'chat'}-{a.profile_conns}")
     run_wrk(t, 16, "chat", 2)
     if a.profile == "perf":
         data = os.path.join(OUT, "perf.data")
         perf = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "-p", str(pid), "--",
                                  "sleep", str(a.profile_seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        res, _ = run_wrk(t, a.profile_conns, "chat", a.profile_seconds)
+        res = profiled_load(a, t)
         perf.wait()
-        log(f"chat-{a.profile_conns} under perf: {json.dumps(res)}")
+        log(f"{'stream' if a.profile_streams else 'chat'}-{a.profile_conns} under perf: {json.dumps(res)}")
         txt = os.path.join(OUT, "profile-perf.txt")
         with open(txt, "w") as f:
             for args in (["--no-children", "--sort", "dso"], ["--no-children", "--sort", "dso,symbol"],
@@ -1033,8 +1040,8 @@ def profile(a, ar_log):
                                stdout=f, stderr=subprocess.DEVNULL)
         log(f"profile: {txt}")
     else:
-        res, _ = run_wrk(t, a.profile_conns, "chat", a.profile_seconds)
-        log(f"chat-{a.profile_conns} under callgrind: {json.dumps(res)}")
+        res = profiled_load(a, t)
+        log(f"{'stream' if a.profile_streams else 'chat'}-{a.profile_conns} under callgrind: {json.dumps(res)}")
         os.kill(pid, signal.SIGTERM)
         p.wait(timeout=60)
         outs = sorted(f for f in os.listdir(OUT) if f.startswith("callgrind.out"))

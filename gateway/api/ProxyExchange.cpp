@@ -9,6 +9,7 @@
 #include "core/TextAppend.h"
 #include "http/HttpResponder.h"
 #include "providers/TranslatorFactory.h"
+#include "providers/openai/JsonMember.h"
 #include "upstream/UpstreamPool.h"
 #include "usage/CostCalculator.h"
 #include "usage/RequestAccounting.h"
@@ -352,7 +353,7 @@ QByteArray ProxyExchange::withCost(const QByteArray& payload) {
     // as "x_agentrouter":{"cost_usd":<number|null>,"cost_micros":<int>,"usage_estimated":bool}
     // before the closing brace, leaving the provider's bytes as they were.
     const QByteArray trimmed = payload.trimmed();
-    if (!(payload.contains("\"usage\":{") || payload.contains("\"usage\": {")) || !trimmed.endsWith('}'))
+    if (!json_member::mentionsUsageObject(payload) || !trimmed.endsWith('}'))
         return payload;
     const RequestEvent e = accounted(200);
     const QByteArray cost = e.costMicros < 0 ? QByteArray("null") : formatUsd(e.costMicros);

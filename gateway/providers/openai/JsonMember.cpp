@@ -115,6 +115,26 @@ std::optional<QByteArrayView> topLevel(QByteArrayView json, QByteArrayView key) 
     return found;
 }
 
+bool mentionsUsageObject(QByteArrayView json) {
+    static constexpr char kKey[] = "\"usage\"";
+    constexpr size_t kKeyLength = sizeof kKey - 1;
+    const char* p = json.data();
+    const char* const end = p + json.size();
+    while (p < end) {
+        const void* hit = ::memmem(p, size_t(end - p), kKey, kKeyLength);
+        if (!hit) return false;
+        const char* q = static_cast<const char*>(hit) + kKeyLength;
+        while (q < end && isSpace(*q)) ++q;
+        if (q < end && *q == ':') {
+            ++q;
+            while (q < end && isSpace(*q)) ++q;
+            if (q < end && *q == '{') return true;
+        }
+        p = static_cast<const char*>(hit) + 1;
+    }
+    return false;
+}
+
 qint64 toInteger(QByteArrayView value, qint64 fallback) {
     qint64 n = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

@@ -44,6 +44,11 @@ bool forEach(QByteArrayView json, Member&& member) {
 // text is not one balanced JSON object.
 std::optional<QByteArrayView> topLevel(QByteArrayView json, QByteArrayView key);
 
+// Whether `json` has a "usage" key followed by an object ("usage":{ or "usage" : {), at any
+// depth: the cheap test for the one chunk of a stream that needs reading. One memmem() pass;
+// QByteArray::contains() set up a search per call, twice per event, a third of a stream's cost.
+bool mentionsUsageObject(QByteArrayView json);
+
 // A raw value as an integer; `fallback` when it is not one.
 qint64 toInteger(QByteArrayView value, qint64 fallback = 0);
 

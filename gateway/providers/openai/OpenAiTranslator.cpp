@@ -120,7 +120,7 @@ Status OpenAiTranslator::translateEvent(const SseEvent& event, QList<QByteArray>
         return Ok{};
     }
     // Only chunks that can carry usage or an error need parsing; text deltas pass as bytes.
-    const bool mayCarryUsage = data.contains("\"usage\":{") || data.contains("\"usage\": {");
+    const bool mayCarryUsage = json_member::mentionsUsageObject(data);
     const bool mayBeError = data.startsWith("{\"error\"") || data.startsWith("{ \"error\"");
     if (!mayCarryUsage && !mayBeError) {
         out.append(data);

@@ -40,6 +40,18 @@ TEST(JsonMember, FindsTheTopLevelMemberOnly) {
     }
 }
 
+TEST(JsonMember, MentionsUsageObjectOnlyForAUsageKeyWithAnObject) {
+    EXPECT_TRUE(json_member::mentionsUsageObject(R"({"choices":[],"usage":{"prompt_tokens":1}})"));
+    EXPECT_TRUE(json_member::mentionsUsageObject(R"({"usage" :  {"a":1}})"));
+    EXPECT_TRUE(json_member::mentionsUsageObject("{\"usage\":\n{}}"));
+    EXPECT_TRUE(json_member::mentionsUsageObject(R"({"x":"usage","usage":{}})")) << "a later occurrence";
+    EXPECT_FALSE(json_member::mentionsUsageObject(R"({"choices":[{"delta":{"content":"usage"}}]})"));
+    EXPECT_FALSE(json_member::mentionsUsageObject(R"({"usage":null})"));
+    EXPECT_FALSE(json_member::mentionsUsageObject(R"({"usage_hint":{}})"));
+    EXPECT_FALSE(json_member::mentionsUsageObject(R"({"usage")"));
+    EXPECT_FALSE(json_member::mentionsUsageObject(""));
+}
+
 ProviderConfig openAi() {
     ProviderConfig p;
     p.id = QStringLiteral("openai");
