@@ -13,7 +13,7 @@ class HeaderCollector {
 public:
     void field(const char* at, size_t n) {
         if (m_inValue) {
-            m_field.clear();
+            m_field.truncate(0);  // keeps its buffer for the next name
             m_inValue = false;
         }
         m_field.append(at, qsizetype(n));
@@ -28,7 +28,7 @@ public:
     }
 
     void reset() {
-        m_field.clear();
+        m_field.truncate(0);
         m_inValue = false;
     }
 
