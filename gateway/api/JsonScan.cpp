@@ -28,18 +28,20 @@ bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 // surrogates, nothing above U+10FFFF), or 0.
 int utf8Length(const char* p, qsizetype i, qsizetype end) {
     const auto b = static_cast<unsigned char>(p[i]);
-    const auto at = [&](qsizetype k) { return i + k < end ? static_cast<unsigned char>(p[i + k]) : 0; };
+    const auto at = [&](qsizetype k) {
+        return i + k < end ? static_cast<unsigned char>(p[i + k]) : 0;
+    };
     if (b >= 0xC2 && b <= 0xDF) return isContinuation(at(1)) ? 2 : 0;
     if (b >= 0xE0 && b <= 0xEF) {
         const unsigned char c1 = at(1);
-        const bool ok1 = b == 0xE0 ? (c1 >= 0xA0 && c1 <= 0xBF)
+        const bool ok1 = b == 0xE0   ? (c1 >= 0xA0 && c1 <= 0xBF)
                          : b == 0xED ? (c1 >= 0x80 && c1 <= 0x9F)  // not a surrogate
                                      : isContinuation(c1);
         return ok1 && isContinuation(at(2)) ? 3 : 0;
     }
     if (b >= 0xF0 && b <= 0xF4) {
         const unsigned char c1 = at(1);
-        const bool ok1 = b == 0xF0 ? (c1 >= 0x90 && c1 <= 0xBF)
+        const bool ok1 = b == 0xF0   ? (c1 >= 0x90 && c1 <= 0xBF)
                          : b == 0xF4 ? (c1 >= 0x80 && c1 <= 0x8F)  // <= U+10FFFF
                                      : isContinuation(c1);
         return ok1 && isContinuation(at(2)) && isContinuation(at(3)) ? 4 : 0;
@@ -53,8 +55,11 @@ qsizetype scanString(const char* p, qsizetype i, qsizetype end) {
     while (i < end) {
         const auto c = static_cast<unsigned char>(p[i]);
         switch (kStringByte[c]) {
-            case Plain: ++i; break;  // Qt takes raw control characters too
-            case Quote: return i + 1;
+            case Plain:  // Qt takes raw control characters too
+                ++i;
+                break;
+            case Quote:
+                return i + 1;
             case Backslash: {
                 if (i + 1 >= end) return -1;
                 const auto e = static_cast<unsigned char>(p[i + 1]);
@@ -138,14 +143,19 @@ qsizetype skipCheckedValue(const char* p, qsizetype i, qsizetype end) {
     int depth = 0;
     while (i < end) {
         switch (p[i]) {
-            case '"': i = skipCheckedString(p, i, end); continue;
+            case '"':
+                i = skipCheckedString(p, i, end);
+                continue;
             case '{':
-            case '[': ++depth; break;
+            case '[':
+                ++depth;
+                break;
             case '}':
             case ']':
                 if (--depth == 0) return i + 1;
                 break;
-            default: break;
+            default:
+                break;
         }
         ++i;
     }
@@ -266,13 +276,19 @@ bool Items::next(QByteArrayView& key, QByteArrayView& value) {
 Kind kindOf(QByteArrayView value) {
     if (value.isEmpty()) return Kind::Absent;
     switch (value.front()) {
-        case 'n': return Kind::Null;
+        case 'n':
+            return Kind::Null;
         case 't':
-        case 'f': return Kind::Bool;
-        case '"': return Kind::String;
-        case '[': return Kind::Array;
-        case '{': return Kind::Object;
-        default: return Kind::Number;
+        case 'f':
+            return Kind::Bool;
+        case '"':
+            return Kind::String;
+        case '[':
+            return Kind::Array;
+        case '{':
+            return Kind::Object;
+        default:
+            return Kind::Number;
     }
 }
 

@@ -30,7 +30,7 @@ ApiError noInput() {
                                 QStringLiteral("empty_array"));
 }
 
-QString field(qsizetype i) { return QStringLiteral("messages[%1]").arg(i); }  // errors only
+QString messageField(qsizetype i) { return QStringLiteral("messages[%1]").arg(i); }  // errors only
 
 std::optional<ApiError> checkOptional(const QJsonObject& o, const QString& field,
                                       QJsonValue::Type type, const char* expected) {
@@ -47,8 +47,8 @@ std::optional<ApiError> checkChat(const QJsonObject& o) {
     if (arr.isEmpty()) return noMessages();
     for (qsizetype i = 0; i < arr.size(); ++i) {
         const QJsonValue message = arr[i];
-        if (!message.isObject()) return wrongType(field(i), "an object");
-        if (!message.toObject().value(QLatin1String("role")).isString()) return missing(field(i) + QStringLiteral(".role"));
+        if (!message.isObject()) return wrongType(messageField(i), "an object");
+        if (!message.toObject().value(QLatin1String("role")).isString()) return missing(messageField(i) + QStringLiteral(".role"));
     }
     if (auto e = checkOptional(o, QStringLiteral("stream"), QJsonValue::Bool, "a boolean")) return e;
     if (auto e = checkOptional(o, QStringLiteral("stream_options"), QJsonValue::Object, "an object")) return e;
@@ -109,6 +109,7 @@ std::optional<QByteArrayView> roleOf(QByteArrayView message) {
     return role;
 }
 
+// The outer nullopt: not decided here (an escaped key in a message).
 std::optional<std::optional<ApiError>> checkChat(const Fields& f) {
     if (f.messages.isEmpty()) return missing(QStringLiteral("messages"));
     if (kindOf(f.messages) != Kind::Array) return wrongType(QStringLiteral("messages"), "an array");
@@ -116,10 +117,10 @@ std::optional<std::optional<ApiError>> checkChat(const Fields& f) {
     QByteArrayView key, message;
     qsizetype i = 0;
     for (; items.next(key, message); ++i) {
-        if (kindOf(message) != Kind::Object) return wrongType(field(i), "an object");
+        if (kindOf(message) != Kind::Object) return wrongType(messageField(i), "an object");
         const std::optional<QByteArrayView> role = roleOf(message);
         if (!role) return std::nullopt;
-        if (kindOf(*role) != Kind::String) return missing(field(i) + QStringLiteral(".role"));
+        if (kindOf(*role) != Kind::String) return missing(messageField(i) + QStringLiteral(".role"));
     }
     if (i == 0) return noMessages();
     if (auto e = checkOptional(f.stream, QStringLiteral("stream"), Kind::Bool, "a boolean")) return e;

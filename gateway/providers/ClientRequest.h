@@ -19,7 +19,8 @@ class ClientRequest {
 public:
     ClientRequest() = default;
     // A body whose fields were read without parsing it (api/RequestValidation).
-    ClientRequest(Endpoint endpoint, QByteArray body, QString model, bool stream, bool includeUsage);
+    ClientRequest(Endpoint endpoint, QByteArray body, QString model, bool stream,
+                  bool includeUsage);
     // An already parsed body; `body` may be empty when there are no client bytes to forward.
     static ClientRequest fromObject(Endpoint endpoint, QJsonObject object, QByteArray body = {});
 
@@ -27,7 +28,9 @@ public:
     const QByteArray& body() const { return m_body; }
     const QString& model() const { return m_model; }
     bool stream() const { return m_stream; }  // "stream": true (any endpoint)
-    bool includeUsage() const { return m_includeUsage; }  // "stream_options": {"include_usage": true}
+    bool includeUsage() const {
+        return m_includeUsage;
+    }  // "stream_options": {"include_usage": true}
 
     // The body as a JSON object (images: with OpenAI's default model when none was given);
     // parsed on first use.
