@@ -22,6 +22,13 @@ constexpr std::array<quint8, 256> kStringByte = [] {
     return t;
 }();
 
+// Bytes that matter when skipping a container of checked text.
+constexpr std::array<bool, 256> kNested = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {'"', '{', '}', '[', ']'}) t[c] = true;
+    return t;
+}();
+
 bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 // Length of the well-formed UTF-8 sequence at p[i] (RFC 3629: no overlong forms, no
@@ -56,7 +63,8 @@ qsizetype scanString(const char* p, qsizetype i, qsizetype end) {
         const auto c = static_cast<unsigned char>(p[i]);
         switch (kStringByte[c]) {
             case Plain:  // Qt takes raw control characters too
-                ++i;
+                do ++i;
+                while (i < end && kStringByte[static_cast<unsigned char>(p[i])] == Plain);
                 break;
             case Quote:
                 return i + 1;
@@ -142,6 +150,8 @@ qsizetype skipCheckedValue(const char* p, qsizetype i, qsizetype end) {
     }
     int depth = 0;
     while (i < end) {
+        while (i < end && !kNested[static_cast<unsigned char>(p[i])]) ++i;
+        if (i >= end) break;
         switch (p[i]) {
             case '"':
                 i = skipCheckedString(p, i, end);
