@@ -183,12 +183,12 @@ void ApiHandler::metrics(const HttpRequest& request, HttpResponder* responder) {
 
 void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* responder,
                        const KeyRecord& key) {
-    auto parsed = parseAndValidate(endpoint, request.body);
+    auto parsed = readRequest(endpoint, request.body);
     if (!parsed) {
         reply(responder, request, parsed.error(), key.id);
         return;
     }
-    const QString model = parsed->value(QStringLiteral("model")).toString();
+    const QString model = parsed->model();
     QList<ResolvedTarget> targets = m_context.router.resolve(model);
     if (targets.isEmpty()) {
         reply(responder, request, ApiError::modelNotFound(model), key.id, model);
@@ -198,8 +198,7 @@ void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* 
     started.kind = RequestEvent::Kind::Started;
     started.keyName = key.name;
     started.model = model;
-    started.stream = endpoint == Endpoint::ChatCompletions &&
-                     parsed->value(QStringLiteral("stream")).toBool();
+    started.stream = endpoint == Endpoint::ChatCompletions && parsed->stream();
     // Key policy and budgets, before anything is forwarded; an admitted request holds its
     // slot until its Finished event.
     if (m_context.costControls) {
@@ -217,8 +216,7 @@ void ApiHandler::proxy(Endpoint endpoint, HttpRequest&& request, HttpResponder* 
     }
 
     auto* exchange = new ProxyExchange(m_context, *m_pool, responder, std::move(started), endpoint,
-                                       std::move(parsed.value()), std::move(request.body),
-                                       std::move(targets));
+                                       std::move(parsed.value()), std::move(targets));
     exchange->start();
 }
 

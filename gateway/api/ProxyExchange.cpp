@@ -19,8 +19,7 @@ namespace ar {
 
 ProxyExchange::ProxyExchange(GatewayContext& context, UpstreamPool& pool,
                              HttpResponder* responder, RequestEvent started, Endpoint endpoint,
-                             QJsonObject request, QByteArray clientBody,
-                             QList<ResolvedTarget> targets)
+                             ClientRequest request, QList<ResolvedTarget> targets)
     : QObject(responder),
       m_context(context),
       m_pool(pool),
@@ -28,7 +27,6 @@ ProxyExchange::ProxyExchange(GatewayContext& context, UpstreamPool& pool,
       m_event(std::move(started)),
       m_endpoint(endpoint),
       m_request(std::move(request)),
-      m_clientBody(std::move(clientBody)),
       m_targets(std::move(targets)) {
     m_clock.start();
     connect(responder, &HttpResponder::clientGone, this, &ProxyExchange::onClientGone);
@@ -89,8 +87,7 @@ void ProxyExchange::tryNextTarget() {
         return;
     }
     m_translator = std::move(translator.value());
-    m_translator->setClientBody(m_clientBody);
-    auto upstream = m_translator->buildRequest(m_request, m_current.upstreamModel);
+    auto upstream = m_translator->translateRequest(m_request, m_current.upstreamModel);
     if (!upstream) {
         // The request itself is wrong for this provider: another target would not help.
         replyError(upstream.error());
@@ -330,7 +327,6 @@ qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteAr
     m_context.events->publish(e);
     // This object may outlive the answer a while (until the connection's next request):
     // let the bodies go now.
-    m_clientBody = {};
     m_request = {};
     m_body = {};
     return e.costMicros;

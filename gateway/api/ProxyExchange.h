@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QElapsedTimer>
-#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <memory>
@@ -29,8 +28,8 @@ public:
     static constexpr qsizetype kMaxUpstreamBodyBytes = 64 * 1024 * 1024;
 
     ProxyExchange(GatewayContext& context, UpstreamPool& pool, HttpResponder* responder,
-                  RequestEvent started, Endpoint endpoint, QJsonObject request,
-                  QByteArray clientBody, QList<ResolvedTarget> targets);
+                  RequestEvent started, Endpoint endpoint, ClientRequest request,
+                  QList<ResolvedTarget> targets);
     ~ProxyExchange() override;
 
     void start();
@@ -67,8 +66,7 @@ private:
     QPointer<HttpResponder> m_responder;
     RequestEvent m_event;
     Endpoint m_endpoint;
-    QJsonObject m_request;
-    QByteArray m_clientBody;
+    ClientRequest m_request;
     QList<ResolvedTarget> m_targets;
     qsizetype m_nextTarget = 0;
     int m_round = 1;

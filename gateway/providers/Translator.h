@@ -8,11 +8,11 @@
 
 #include "core/Result.h"
 #include "http/SseParser.h"
+#include "providers/ClientRequest.h"
+#include "providers/Endpoint.h"
 #include "providers/Usage.h"
 
 namespace ar {
-
-enum class Endpoint { ChatCompletions, Embeddings, ImageGenerations };
 
 // What the gateway sends upstream for one attempt.
 struct UpstreamRequest {
@@ -41,9 +41,12 @@ public:
     virtual Result<UpstreamRequest> buildRequest(const QJsonObject& request,
                                                  const QString& upstreamModel) = 0;
 
-    // The client's body as received, offered before buildRequest so a same-schema translator
-    // can forward it without re-serialising.
-    virtual void setClientBody(const QByteArray& body) { Q_UNUSED(body); }
+    // What the proxy calls: by default buildRequest() on the request's object; a same-schema
+    // translator can forward the client's bytes without that object ever being parsed.
+    virtual Result<UpstreamRequest> translateRequest(const ClientRequest& request,
+                                                     const QString& upstreamModel) {
+        return buildRequest(request.object(), upstreamModel);
+    }
 
     // A 2xx upstream body -> the OpenAI-format body for the client.
     virtual Result<TranslatedBody> translateResponse(const QByteArray& body) = 0;

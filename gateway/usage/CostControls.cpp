@@ -115,7 +115,7 @@ qint64 CostControls::reservationFor(Endpoint endpoint, const QJsonObject& reques
     return qMax<qint64>(1, micros);
 }
 
-Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonObject& request,
+Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const ClientRequest& request,
                            const QString& upstreamModel, quint64 requestId) {
     auto parsed = policyOf(key);
     if (!parsed) return ApiError::internal(QStringLiteral("The policy of key '%1' is invalid: %2")
@@ -130,14 +130,14 @@ Status CostControls::admit(const KeyRecord& key, Endpoint endpoint, const QJsonO
         return ApiError::unauthorized(QStringLiteral("The API key %1 expired at %2.")
                                           .arg(whoText(), policy.expiresAt.toString(Qt::ISODate)),
                                       QStringLiteral("key_expired"));
-    const QString model = request.value(QStringLiteral("model")).toString();
+    const QString& model = request.model();
     if (!policy.allowsModel(model))
         return ApiError::forbidden(QStringLiteral("The model '%1' is not allowed for %2 (allowed: %3).")
                                        .arg(model, whoText(), policy.models.join(QStringLiteral(", "))),
                                    QStringLiteral("model_not_allowed"));
-    // Estimated only where a budget will weigh it: it walks the whole request.
+    // Estimated only where a budget will weigh it: it walks the whole request (and so parses it).
     const bool budgeted = policy.budgetMicros >= 0 || m_gatewayBudget.budgetMicros >= 0;
-    const qint64 reservation = budgeted ? reservationFor(endpoint, request, upstreamModel) : 0;
+    const qint64 reservation = budgeted ? reservationFor(endpoint, request.object(), upstreamModel) : 0;
 
     QMutexLocker lock(&m_mutex);
     Account& a = m_accounts[key.id];

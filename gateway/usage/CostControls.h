@@ -45,7 +45,7 @@ public:
     // Admits a request or explains why not (401 key_expired, 403 model_not_allowed,
     // 429 rate_limit_exceeded with Retry-After, 429 budget_exceeded). An admitted request
     // holds a slot until the Finished event with `requestId`.
-    Status admit(const KeyRecord& key, Endpoint endpoint, const QJsonObject& request,
+    Status admit(const KeyRecord& key, Endpoint endpoint, const ClientRequest& request,
                  const QString& upstreamModel, quint64 requestId);
     void onFinished(const RequestEvent& finished);
 

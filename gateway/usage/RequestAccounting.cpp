@@ -6,16 +6,17 @@
 
 namespace ar {
 
-void accountRequest(RequestEvent& e, Endpoint endpoint, const QJsonObject& request,
+void accountRequest(RequestEvent& e, Endpoint endpoint, const ClientRequest& client,
                     qint64 generatedChars, bool consumed, const PriceCatalog* catalog) {
     const bool succeeded = e.status >= 200 && e.status < 300;
     if (endpoint == Endpoint::ImageGenerations) {
+        const QJsonObject& request = client.object();
         e.imageSize = request.value(QStringLiteral("size")).toString();
         e.imageQuality = request.value(QStringLiteral("quality")).toString();
         e.images = succeeded ? qMax(1, request.value(QStringLiteral("n")).toInt(1)) : 0;
     } else if (consumed) {
         if (e.usage.promptTokens < 0) {
-            e.usage.promptTokens = usage_estimate::promptTokens(endpoint, request);
+            e.usage.promptTokens = usage_estimate::promptTokens(endpoint, client.object());
             e.usage.estimated = true;
         }
         if (e.usage.completionTokens < 0) {

@@ -42,12 +42,10 @@ QUrl OpenAiTranslator::endpointUrl(const QString& upstreamModel) const {
     return url;
 }
 
-Result<UpstreamRequest> OpenAiTranslator::buildRequest(const QJsonObject& request,
-                                                       const QString& upstreamModel) {
+UpstreamRequest OpenAiTranslator::requestHead(const QString& upstreamModel, bool stream) const {
     UpstreamRequest out;
     out.url = endpointUrl(upstreamModel);
-    out.stream = m_endpoint == Endpoint::ChatCompletions &&
-                 request.value(QStringLiteral("stream")).toBool();
+    out.stream = stream;
     out.headers.append({QByteArray("Content-Type"), QByteArray("application/json")});
     if (!m_provider.apiKey.isEmpty()) {
         if (isAzure(m_provider))
@@ -57,18 +55,30 @@ Result<UpstreamRequest> OpenAiTranslator::buildRequest(const QJsonObject& reques
     }
     if (out.stream) out.headers.append({QByteArray("Accept"), QByteArray("text/event-stream")});
     out.headers.append(m_provider.extraHeaders);
+    return out;
+}
 
+Result<UpstreamRequest> OpenAiTranslator::translateRequest(const ClientRequest& request,
+                                                           const QString& upstreamModel) {
+    const bool stream = m_endpoint == Endpoint::ChatCompletions && request.stream();
+    const bool needsUsageOption = stream && !request.includeUsage();
+    if (request.model() != upstreamModel || needsUsageOption || request.body().isEmpty())
+        return buildRequest(request.object(), upstreamModel);
+    m_clientWantsUsage = request.includeUsage();
+    UpstreamRequest out = requestHead(upstreamModel, stream);
+    out.body = request.body();  // nothing to change: forward the bytes as received
+    return out;
+}
+
+Result<UpstreamRequest> OpenAiTranslator::buildRequest(const QJsonObject& request,
+                                                       const QString& upstreamModel) {
+    UpstreamRequest out = requestHead(upstreamModel, m_endpoint == Endpoint::ChatCompletions &&
+                                                         request.value(QStringLiteral("stream")).toBool());
     const QJsonObject streamOptions = request.value(QStringLiteral("stream_options")).toObject();
     m_clientWantsUsage = streamOptions.value(QStringLiteral("include_usage")).toBool();
-    const bool sameModel = request.value(QStringLiteral("model")).toString() == upstreamModel;
-    const bool needsUsageOption = out.stream && !m_clientWantsUsage;
-    if (sameModel && !needsUsageOption && !m_clientBody.isEmpty()) {
-        out.body = m_clientBody;  // nothing to change: forward the bytes as received
-        return out;
-    }
     QJsonObject body = request;
     body.insert(QStringLiteral("model"), upstreamModel);
-    if (needsUsageOption) {
+    if (out.stream && !m_clientWantsUsage) {
         // Ask for the usage chunk so streamed requests are never accounted at zero.
         QJsonObject so = streamOptions;
         so.insert(QStringLiteral("include_usage"), true);

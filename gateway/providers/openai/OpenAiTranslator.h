@@ -13,7 +13,9 @@ class OpenAiTranslator final : public Translator {
 public:
     OpenAiTranslator(const ProviderConfig& provider, Endpoint endpoint);
 
-    void setClientBody(const QByteArray& body) override { m_clientBody = body; }
+    // Forwards the client's bytes when nothing needs changing, without parsing them.
+    Result<UpstreamRequest> translateRequest(const ClientRequest& request,
+                                             const QString& upstreamModel) override;
     Result<UpstreamRequest> buildRequest(const QJsonObject& request,
                                          const QString& upstreamModel) override;
     Result<TranslatedBody> translateResponse(const QByteArray& body) override;
@@ -29,10 +31,11 @@ public:
 
 private:
     QUrl endpointUrl(const QString& upstreamModel) const;
+    // Address and headers of a request; the body is the caller's.
+    UpstreamRequest requestHead(const QString& upstreamModel, bool stream) const;
 
     ProviderConfig m_provider;
     Endpoint m_endpoint;
-    QByteArray m_clientBody;
     bool m_clientWantsUsage = false;
     bool m_done = false;
     Usage m_usage;

@@ -136,6 +136,22 @@ TEST_F(ProxyTest, EmbeddingsAndImagesAreRelayed) {
     EXPECT_EQ(upstream->requests().last().path, "/v1/images/generations");
 }
 
+TEST_F(ProxyTest, UnchangedRequestsReachTheUpstreamAsTheClientsBytes) {
+    // Spacing, key order and escapes that parsing and re-serialising would change.
+    const QByteArray same = "{ \"input\" : [\"caf\\u00e9\", \"1.50\"],\n \"model\":\"text-embedding-3-small\" }";
+    ClientResponse e = post("/v1/embeddings", same);
+    ASSERT_EQ(e.status, 200) << e.body.constData();
+    EXPECT_EQ(upstream->requests().last().body, same);
+
+    // A routed model is rewritten: the rest of the request is kept.
+    const QByteArray routed = "{ \"messages\" : [{\"role\":\"user\",\"content\":\"caf\\u00e9\"}], \"model\":\"gpt-4o-mini\" }";
+    ClientResponse c = post("/v1/chat/completions", routed);
+    ASSERT_EQ(c.status, 200) << c.body.constData();
+    QJsonObject expected = QJsonDocument::fromJson(routed).object();
+    expected.insert(QStringLiteral("model"), QStringLiteral("gpt-4o-mini-2024-07-18"));
+    EXPECT_EQ(QJsonDocument::fromJson(upstream->requests().last().body).object(), expected);
+}
+
 TEST_F(ProxyTest, ProviderSlashModelRoutesWithoutARoute) {
     const ClientResponse r = post("/v1/chat/completions",
         R"({"model":"fake/some-local-model","messages":[{"role":"user","content":"hi"}]})");

@@ -23,9 +23,10 @@ protected:
         return k;
     }
     Status admit(CostControls& c, const KeyRecord& k, quint64 id, const char* model = "gpt-4o-mini") {
+        const QJsonObject request{{"model", model},
+                                  {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "hi"}}}}};
         return c.admit(k, Endpoint::ChatCompletions,
-                       QJsonObject{{"model", model},
-                                   {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "hi"}}}}},
+                       ClientRequest::fromObject(Endpoint::ChatCompletions, request),
                        QString::fromLatin1(model), id);
     }
     void finish(CostControls& c, quint64 id, qint64 costMicros, qint64 tokens = 0, const QString& keyId = "k1") {
