@@ -323,7 +323,9 @@ qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteAr
     e.latencyMs = m_clock.elapsed();
     if (m_translator) e.usage = m_translator->usage();
     accountRequest(e, m_endpoint, m_request, m_generatedChars, m_upstreamOk, m_context.prices);
-    e.payload = body.left(EventBus::kMaxPayloadBytes);
+    // Bodies are for the live log only (the window also wants Started events); headless, a
+    // large answer is not copied for nobody.
+    if (m_context.events->wants(RequestEvent::Kind::Started)) e.payload = body.left(EventBus::kMaxPayloadBytes);
     m_context.events->publish(e);
     // This object may outlive the answer a while (until the connection's next request):
     // let the bodies go now.

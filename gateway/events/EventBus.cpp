@@ -12,6 +12,7 @@ namespace ar {
 struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     QMutex mutex;
     std::deque<RequestEvent> events;
+    qsizetype bytes = 0;  // of their payloads
     bool posted = false;
     QObject* context = nullptr;
     Handler handler;
@@ -19,8 +20,12 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     void push(const RequestEvent& e) {
         {
             QMutexLocker lock(&mutex);
-            if (events.size() >= kMaxQueuedEvents) events.pop_front();
             events.push_back(e);
+            bytes += e.payload.size();
+            while (events.size() > kMaxQueuedEvents || bytes > kMaxQueuedBytes) {
+                bytes -= events.front().payload.size();
+                events.pop_front();
+            }
             if (posted) return;
             posted = true;
         }
@@ -32,6 +37,7 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
         {
             QMutexLocker lock(&mutex);
             batch.swap(events);
+            bytes = 0;
             posted = false;
         }
         for (const RequestEvent& e : batch) handler(e);

@@ -29,6 +29,7 @@ public:
     // A queued subscriber whose thread stops draining (a hung window) keeps at most this many
     // events; older ones are dropped first.
     static constexpr size_t kMaxQueuedEvents = 20'000;
+    static constexpr qsizetype kMaxQueuedBytes = 64 * 1024 * 1024;  // of payloads, likewise
 
     static constexpr unsigned bit(RequestEvent::Kind kind) { return 1u << unsigned(kind); }
     static constexpr unsigned kAllKinds = 0xF;

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QSet>
 #include <climits>
 #include <vector>
 
@@ -53,7 +54,9 @@ qint64 LiveLogModel::now() const {
 
 void LiveLogModel::enqueue(const RequestEvent& event) {
     m_pending.push_back(event);
-    if (int(m_pending.size()) > kMaxPendingEvents) {
+    m_pendingBytes += event.payload.size();
+    while (int(m_pending.size()) > kMaxPendingEvents || m_pendingBytes > kMaxPendingBytes) {
+        m_pendingBytes -= m_pending.front().payload.size();
         m_pending.pop_front();
         ++m_dropped;
     }
@@ -74,6 +77,7 @@ void LiveLogModel::clear() {
     m_rows.clear();
     m_seqById.clear();
     m_pending.clear();
+    m_pendingBytes = 0;
     m_firstSeq = 0;
     m_dropped = 0;
     endResetModel();
@@ -81,11 +85,27 @@ void LiveLogModel::clear() {
 
 void LiveLogModel::flush() {
     const bool busy = m_pending.size() > size_t(kBusyBatchEvents);
+    // Under a flood most new rows would be dropped again by the cap before anyone sees them:
+    // find those first and skip their events (applying them parsed every answer's body).
+    QSet<quint64> dropped;
+    {
+        std::vector<quint64> newIds;
+        QSet<quint64> seen;
+        for (const RequestEvent& e : m_pending) {
+            if ((e.kind == RequestEvent::Kind::Started || e.kind == RequestEvent::Kind::Finished) &&
+                !m_seqById.contains(e.requestId) && !seen.contains(e.requestId)) {
+                seen.insert(e.requestId);
+                newIds.push_back(e.requestId);
+            }
+        }
+        for (size_t i = 0; i + size_t(m_maxRows) < newIds.size(); ++i) dropped.insert(newIds[i]);
+    }
     std::vector<LiveRequest> staged;
     QHash<quint64, int> stagedIndex;
     int minDirty = INT_MAX;
     int maxDirty = -1;
     for (const RequestEvent& e : m_pending) {
+        if (!dropped.isEmpty() && dropped.contains(e.requestId)) continue;
         if (auto it = m_seqById.constFind(e.requestId); it != m_seqById.constEnd()) {
             const int row = int(*it - m_firstSeq);
             apply(m_rows[size_t(row)], e);
@@ -104,6 +124,7 @@ void LiveLogModel::flush() {
     }
     const bool touched = !m_pending.empty();
     m_pending.clear();
+    m_pendingBytes = 0;
 
     if (maxDirty >= 0) Q_EMIT dataChanged(index(minDirty, 0), index(maxDirty, ColumnCount - 1));
 
@@ -163,7 +184,7 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
     switch (e.kind) {
     case RequestEvent::Kind::Started:
         r.startedMs = e.timestampMs;
-        r.requestBody = e.payload;
+        r.requestBody = e.payload.size() > kMaxStoredBodyBytes ? e.payload.left(kMaxStoredBodyBytes) : e.payload;
         break;
     case RequestEvent::Kind::FirstByte:
         break;
@@ -181,10 +202,8 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
         r.latencyMs = e.latencyMs;
         if (e.usage.known()) r.usage = e.usage;
         if (r.startedMs == 0) r.startedMs = e.timestampMs - qMax<qint64>(0, e.latencyMs);
-        if (!e.payload.isEmpty() && r.responseText.isEmpty()) {
-            const QString text = completionText(e.payload);
-            appendText(text.isEmpty() ? QString::fromUtf8(e.payload) : text);
-        }
+        if (!e.payload.isEmpty() && r.responseText.isEmpty())
+            r.responseBody = e.payload.size() > kMaxStoredBodyBytes ? e.payload.left(kMaxStoredBodyBytes) : e.payload;
         r.costMicros = m_cost ? m_cost(r) : e.costMicros;  // the proxy prices each request
         break;
     }
@@ -192,7 +211,18 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
 
 const LiveRequest* LiveLogModel::request(int row) const {
     if (row < 0 || row >= int(m_rows.size())) return nullptr;
-    return &m_rows[size_t(row)];
+    // Storage, not state: the answer's text is worked out from its body on first look.
+    auto& r = const_cast<LiveRequest&>(m_rows[size_t(row)]);
+    if (!r.responseBody.isEmpty()) {
+        const QString text = completionText(r.responseBody);
+        r.responseText = text.isEmpty() ? QString::fromUtf8(r.responseBody) : text;
+        if (r.responseText.size() > kMaxResponseChars) {
+            r.responseText.truncate(kMaxResponseChars);
+            r.responseTruncated = true;
+        }
+        r.responseBody.clear();
+    }
+    return &r;
 }
 
 int LiveLogModel::rowOf(quint64 requestId) const {

@@ -38,9 +38,12 @@ struct LiveRequest {
     qint64 latencyMs = -1;
     qint64 ttfbMs = -1;
     qint64 costMicros = -1;  // -1: unknown
-    QByteArray requestBody;
+    QByteArray requestBody;  // the first kMaxStoredBodyBytes
     QString responseText;    // assistant text, growing with each Delta
     bool responseTruncated = false;
+    // A whole answer's body (first kMaxStoredBodyBytes), turned into responseText only when
+    // someone looks at the row: most rows of a busy log scroll away unread.
+    QByteArray responseBody;
 };
 
 // The live log: a bounded table of the most recent requests, fed by EventBus events.
@@ -62,12 +65,14 @@ public:
     static constexpr int kDefaultMaxRows = 1000;
     static constexpr int kDefaultBatchIntervalMs = 75;
     static constexpr int kMaxPendingEvents = 50000;   // while paused: older events are dropped
+    static constexpr qsizetype kMaxPendingBytes = 64 * 1024 * 1024;  // ... and their bodies at most this
     // A batch this large means more rows than anyone can read: the next one comes after
     // kBusyBatchIntervalMs instead, so a flood of requests costs a few repaints a second, not
     // a dozen (each one re-lays out the table and goes through the display server).
     static constexpr int kBusyBatchEvents = 256;
     static constexpr int kBusyBatchIntervalMs = 400;
     static constexpr qsizetype kMaxResponseChars = 64 * 1024;
+    static constexpr qsizetype kMaxStoredBodyBytes = 16 * 1024;
 
     using Clock = std::function<qint64()>;  // ms since epoch
     using CostFunction = std::function<qint64(const LiveRequest&)>;  // micro-dollars, -1 unknown
@@ -126,6 +131,7 @@ private:
     QHash<quint64, qint64> m_seqById;  // request id -> sequence number (row = seq - m_firstSeq)
     qint64 m_firstSeq = 0;
     std::deque<RequestEvent> m_pending;
+    qsizetype m_pendingBytes = 0;
     QTimer m_timer;
     int m_batchIntervalMs = kDefaultBatchIntervalMs;
     int m_maxRows = kDefaultMaxRows;

@@ -133,6 +133,28 @@ TEST(LiveLogModel, AFloodOfEventsSlowsTheBatchesAndQuietBringsThemBack) {
     EXPECT_EQ(f.model.currentBatchInterval(), LiveLogModel::kDefaultBatchIntervalMs);
 }
 
+TEST(LiveLogModel, AFloodKeepsTheNewestRowsWithCappedBodiesAndReadsAnAnswerOnlyWhenLookedAt) {
+    Fixture f;
+    f.model.setMaxRows(10);
+    const QByteArray big(40 * 1024, 'x');
+    for (quint64 id = 1; id <= 30; ++id) {
+        RequestEvent s = started(id, QStringLiteral("m"), QStringLiteral("ci"), false);
+        s.payload = "{\"model\":\"m\",\"input\":\"" + big + "\"}";
+        RequestEvent done = finished(id, 200, 1, 1);
+        done.payload = R"({"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"answer )" +
+                       QByteArray::number(id) + R"("}}]})";
+        f.bus.publish(s);
+        f.bus.publish(done);
+    }
+    QCoreApplication::processEvents();
+    f.model.flush();
+    ASSERT_EQ(f.model.rowCount(), 10);
+    EXPECT_EQ(f.model.request(0)->requestId, 21u) << "the newest ten stay";
+    EXPECT_EQ(f.model.request(9)->requestId, 30u);
+    EXPECT_EQ(f.model.request(9)->requestBody.size(), LiveLogModel::kMaxStoredBodyBytes) << "a large body is kept capped";
+    EXPECT_EQ(f.model.request(9)->responseText, QStringLiteral("answer 30")) << "the answer's text, worked out on first look";
+}
+
 TEST(LiveLogModel, TimerAppliesBatchesOnItsOwn) {
     EventBus bus;
     LiveLogModel model;
