@@ -25,11 +25,11 @@ class EventBus : public QObject {
     Q_OBJECT
 public:
     using Handler = std::function<void(const RequestEvent&)>;
-    static constexpr qsizetype kMaxPayloadBytes = 64 * 1024;
+    static constexpr qsizetype kMaxPayloadBytes = 16 * 1024;  // what the live log keeps of a body
     // A queued subscriber whose thread stops draining (a hung window) keeps at most this many
     // events; older ones are dropped first.
     static constexpr size_t kMaxQueuedEvents = 20'000;
-    static constexpr qsizetype kMaxQueuedBytes = 64 * 1024 * 1024;  // of payloads, likewise
+    static constexpr qsizetype kMaxQueuedBytes = 16 * 1024 * 1024;  // of payloads, likewise
 
     static constexpr unsigned bit(RequestEvent::Kind kind) { return 1u << unsigned(kind); }
     static constexpr unsigned kAllKinds = 0xF;

@@ -65,7 +65,7 @@ public:
     static constexpr int kDefaultMaxRows = 1000;
     static constexpr int kDefaultBatchIntervalMs = 75;
     static constexpr int kMaxPendingEvents = 50000;   // while paused: older events are dropped
-    static constexpr qsizetype kMaxPendingBytes = 64 * 1024 * 1024;  // ... and their bodies at most this
+    static constexpr qsizetype kMaxPendingBytes = 16 * 1024 * 1024;  // ... and their bodies at most this
     // A batch this large means more rows than anyone can read: the next one comes after
     // kBusyBatchIntervalMs instead, so a flood of requests costs a few repaints a second, not
     // a dozen (each one re-lays out the table and goes through the display server).
