@@ -1,6 +1,7 @@
 #include "events/EventBus.h"
 
 #include <QMutex>
+#include <QTimer>
 #include <deque>
 
 namespace ar {
@@ -16,6 +17,7 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     bool posted = false;
     QObject* context = nullptr;
     Handler handler;
+    int gatherMs = 0;
 
     void push(const RequestEvent& e) {
         {
@@ -29,7 +31,10 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
             if (posted) return;
             posted = true;
         }
-        QMetaObject::invokeMethod(context, [self = shared_from_this()] { self->deliver(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(context, [self = shared_from_this()] {
+            if (self->gatherMs <= 0) return self->deliver();
+            QTimer::singleShot(self->gatherMs, self->context, [self] { self->deliver(); });
+        }, Qt::QueuedConnection);
     }
 
     void deliver() {  // on the context's thread
@@ -52,8 +57,9 @@ void EventBus::subscribeDirect(QObject* context, unsigned kinds, Handler handler
     add(Subscriber{context, kinds, std::move(handler), nullptr});
 }
 
-void EventBus::subscribeQueued(QObject* context, unsigned kinds, Handler handler) {
+void EventBus::subscribeQueued(QObject* context, unsigned kinds, Handler handler, int gatherMs) {
     auto queue = std::make_shared<Queue>();
+    queue->gatherMs = gatherMs;
     queue->context = context;
     queue->handler = std::move(handler);
     add(Subscriber{context, kinds, nullptr, std::move(queue)});

@@ -40,7 +40,9 @@ public:
     // `kinds` is a mask of bit(Kind). Both end when `context` is destroyed or unsubscribe()d.
     // Handlers must not subscribe or unsubscribe from inside a delivery.
     void subscribeDirect(QObject* context, unsigned kinds, Handler handler);
-    void subscribeQueued(QObject* context, unsigned kinds, Handler handler);
+    // `gatherMs` > 0: a delivery comes at most that long after the first event it carries,
+    // so a busy proxy wakes a window's thread a few dozen times a second, not per request.
+    void subscribeQueued(QObject* context, unsigned kinds, Handler handler, int gatherMs = 0);
     // Waits for direct deliveries in flight on other threads, so the context can go away.
     void unsubscribe(QObject* context);
 

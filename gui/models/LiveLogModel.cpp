@@ -31,7 +31,7 @@ void LiveLogModel::attach(EventBus* bus) {
     m_bus = bus;
     if (!bus) return;
     // Every kind, streamed deltas included: they are built only while someone wants them.
-    bus->subscribeQueued(this, EventBus::kAllKinds, [this](const RequestEvent& e) { enqueue(e); });
+    bus->subscribeQueued(this, EventBus::kAllKinds, [this](const RequestEvent& e) { enqueue(e); }, kGatherMs);
 }
 
 void LiveLogModel::setMaxRows(int rows) {

@@ -71,6 +71,7 @@ public:
     // a dozen (each one re-lays out the table and goes through the display server).
     static constexpr int kBusyBatchEvents = 256;
     static constexpr int kBusyBatchIntervalMs = 400;
+    static constexpr int kGatherMs = 25;  // events reach this thread at most this late (EventBus)
     static constexpr qsizetype kMaxResponseChars = 64 * 1024;
     static constexpr qsizetype kMaxStoredBodyBytes = 16 * 1024;
 

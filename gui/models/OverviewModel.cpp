@@ -54,7 +54,7 @@ void OverviewModel::attach(EventBus* bus) {
     bus->subscribeQueued(this, EventBus::bit(RequestEvent::Kind::Finished), [this](const RequestEvent& e) {
         addFinished(e);
         if (!m_soon->isActive()) m_soon->start();
-    });
+    }, 250);
 }
 
 void OverviewModel::addFinished(const RequestEvent& e) {

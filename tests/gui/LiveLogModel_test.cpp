@@ -29,10 +29,11 @@ struct Fixture {
         model.setClock([] { return qint64(1700000000500); });
         model.attach(&bus);
     }
-    // The bus delivers to the model's thread in batches: let that delivery run.
+    // The bus delivers to the model's thread in batches (LiveLogModel::kGatherMs): wait for it.
     void publish(const RequestEvent& e) {
+        const int before = model.pendingCount();
         bus.publish(e);
-        QCoreApplication::processEvents();
+        EXPECT_TRUE(waitUntil([&] { return model.pendingCount() > before; }, 5000));
     }
 };
 
@@ -124,7 +125,7 @@ TEST(LiveLogModel, AFloodOfEventsSlowsTheBatchesAndQuietBringsThemBack) {
     f.model.setBatchInterval(LiveLogModel::kDefaultBatchIntervalMs);
     for (quint64 id = 1; id <= quint64(LiveLogModel::kBusyBatchEvents) + 1; ++id)
         f.bus.publish(started(id, QStringLiteral("m")));
-    QCoreApplication::processEvents();
+    ASSERT_TRUE(waitUntil([&] { return f.model.pendingCount() == LiveLogModel::kBusyBatchEvents + 1; }, 5000));
     f.model.flush();
     EXPECT_EQ(f.model.currentBatchInterval(), LiveLogModel::kBusyBatchIntervalMs);
     EXPECT_EQ(f.model.rowCount(), qMin(LiveLogModel::kBusyBatchEvents + 1, f.model.maxRows()));
@@ -146,7 +147,7 @@ TEST(LiveLogModel, AFloodKeepsTheNewestRowsWithCappedBodiesAndReadsAnAnswerOnlyW
         f.bus.publish(s);
         f.bus.publish(done);
     }
-    QCoreApplication::processEvents();
+    ASSERT_TRUE(waitUntil([&] { return f.model.pendingCount() == 60; }, 5000));
     f.model.flush();
     ASSERT_EQ(f.model.rowCount(), 10);
     EXPECT_EQ(f.model.request(0)->requestId, 21u) << "the newest ten stay";
