@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 #include <QTimer>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -82,10 +83,25 @@ Ledger::~Ledger() {
         delete m_writer;
     }
     if (m_journalFd >= 0) ::close(m_journalFd);
+    if (m_lockFd >= 0) ::close(m_lockFd);  // releases the lock
 }
 
 Status Ledger::open() {
     QDir().mkpath(QFileInfo(m_dbPath).absolutePath());
+    // A second gateway on the same folder would replay, then truncate, the first one's journal
+    // under it: only one may keep this ledger. The lock goes with the process, even on a kill.
+    const QString lockPath = QFileInfo(m_dbPath).absolutePath() + QStringLiteral("/ledger.lock");
+    m_lockFd = ::open(QFile::encodeName(lockPath).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_lockFd < 0)
+        return ApiError::internal(QStringLiteral("Usage ledger: cannot open %1").arg(lockPath));
+    if (::flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(m_lockFd);
+        m_lockFd = -1;
+        return ApiError::internal(QStringLiteral("Another Agent Router gateway is already keeping the usage ledger in "
+                                                 "%1. Stop it first, or give this one another data folder "
+                                                 "(--data-dir).")
+                                      .arg(QFileInfo(m_dbPath).absolutePath()));
+    }
     const QString name = QStringLiteral("ar-ledger-open-%1").arg(quintptr(this), 0, 16);
     Status result = Ok{};
     {

@@ -61,6 +61,7 @@ private:
     QString m_journalPath;
     QByteArray m_process;  // nonce unique per process: request ids and sequences restart
     int m_journalFd = -1;
+    int m_lockFd = -1;  // ledger.lock, held while open: one gateway per data folder
 
     QMutex m_mutex;  // guards the sequence, the journal append and the queue as one step
     quint64 m_seq = 0;

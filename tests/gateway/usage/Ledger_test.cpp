@@ -6,6 +6,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
+#include <memory>
 
 #include "usage/Ledger.h"
 #include "usage/LedgerJournal.h"
@@ -114,6 +115,20 @@ TEST_F(LedgerTest, CreatesAVersionedWalDatabase) {
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("schema-check"));
     record({});  // reopening does not re-run migrations
+}
+
+TEST_F(LedgerTest, OnlyOneGatewayKeepsTheLedgerOfADataFolder) {
+    auto first = std::make_unique<Ledger>(dir.path());
+    ASSERT_TRUE(first->open().ok());
+    Ledger second(dir.path());
+    const Status refused = second.open();
+    ASSERT_FALSE(refused.ok()) << "a second gateway would truncate the first one's journal";
+    EXPECT_TRUE(refused.error().message.contains(QStringLiteral("already keeping the usage ledger in ") + dir.path()))
+        << refused.error().message.toStdString();
+    EXPECT_TRUE(refused.error().message.contains(QStringLiteral("--data-dir")));
+    first.reset();  // stopping it frees the folder
+    Ledger third(dir.path());
+    EXPECT_TRUE(third.open().ok());
 }
 
 TEST_F(LedgerTest, EveryColumnRoundTrips) {
