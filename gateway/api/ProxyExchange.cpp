@@ -322,7 +322,8 @@ qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteAr
     e.errorCode = errorCode;
     e.latencyMs = m_clock.elapsed();
     if (m_translator) e.usage = m_translator->usage();
-    accountRequest(e, m_endpoint, m_request, m_generatedChars, m_upstreamOk, m_context.prices);
+    accountRequest(e, m_endpoint, m_request, relayedChars(e.usage), m_upstreamOk, m_context.prices);
+    m_uncountedChunks.clear();
     // Bodies are for the live log only (the window also wants Started events); headless, a
     // large answer is not copied for nobody.
     if (m_context.events->wants(RequestEvent::Kind::Started)) e.payload = body.left(EventBus::kMaxPayloadBytes);
@@ -334,25 +335,32 @@ qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteAr
     return e.costMicros;
 }
 
+qint64 ProxyExchange::relayedChars(const Usage& usage) const {
+    if (usage.completionTokens >= 0) return m_generatedChars;  // not needed: nothing is estimated
+    qint64 chars = m_generatedChars;
+    for (const QByteArray& chunk : m_uncountedChunks) chars += usage_estimate::generatedChars(chunk);
+    return chars;
+}
+
 RequestEvent ProxyExchange::accounted(int status) const {
     RequestEvent e = m_event;
     e.status = status;
     if (m_translator) e.usage = m_translator->usage();
-    accountRequest(e, m_endpoint, m_request, m_generatedChars, m_upstreamOk, m_context.prices);
+    accountRequest(e, m_endpoint, m_request, relayedChars(e.usage), m_upstreamOk, m_context.prices);
     return e;
 }
 
 QByteArray ProxyExchange::withCost(const QByteArray& payload) {
     if (!m_translator->usage().known()) {
-        m_generatedChars += usage_estimate::generatedChars(payload);
+        m_uncountedChunks.append(payload);  // shares the bytes
         return payload;
     }
     // The usage chunk (only clients that asked for include_usage get one): append the cost
     // as "x_agentrouter":{"cost_usd":<number|null>,"cost_micros":<int>,"usage_estimated":bool}
     // before the closing brace, leaving the provider's bytes as they were.
+    if (!json_member::mentionsUsageObject(payload)) return payload;
     const QByteArray trimmed = payload.trimmed();
-    if (!json_member::mentionsUsageObject(payload) || !trimmed.endsWith('}'))
-        return payload;
+    if (!trimmed.endsWith('}')) return payload;
     const RequestEvent e = accounted(200);
     const QByteArray cost = e.costMicros < 0 ? QByteArray("null") : formatUsd(e.costMicros);
     return trimmed.chopped(1) + ",\"x_agentrouter\":{\"cost_usd\":" + cost + ",\"cost_micros\":" +

@@ -59,6 +59,8 @@ private:
     HttpHeaders responseHeaders() const;
     // Usage and cost so far (see usage/RequestAccounting.h), and the client-visible cost.
     RequestEvent accounted(int status) const;
+    // Text relayed so far, for an estimate; the chunks are parsed only when `usage` needs one.
+    qint64 relayedChars(const Usage& usage) const;
     QByteArray withCost(const QByteArray& payload);
 
     GatewayContext& m_context;
@@ -83,6 +85,10 @@ private:
     bool m_streaming = false;
     bool m_finished = false;
     qint64 m_generatedChars = 0;  // text relayed, for estimating usage the provider never sent
+    // Chunks relayed before any usage arrived, counted into m_generatedChars only if the answer's
+    // length ends up estimated: counting each as it passed parsed every chunk, and the provider's
+    // usage almost always comes.
+    QList<QByteArray> m_uncountedChunks;
     ApiError m_lastError;
     QElapsedTimer m_clock;
 };

@@ -4,31 +4,38 @@
 #include <QStringView>
 #include <charconv>
 
-// Appending text to a QByteArray without temporaries. QString::toUtf8() and
+// Appending text to a byte buffer without temporaries. QString::toUtf8() and
 // QByteArray::number() allocate a new array each; on lines written once per request (the
-// access log, headers) those allocations were most of the cost.
+// access log, headers, the ledger's journal and inserts) those allocations were most of the
+// cost. `Out` is any buffer with size(), resize(), data() and append(const char*, n):
+// QByteArray, std::string, QVarLengthArray<char>.
 namespace ar::text {
 
-inline void appendNumber(QByteArray& out, qint64 value) {
+template <typename Out>
+void appendNumber(Out& out, qint64 value) {
     char buf[24];
     const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
-    out.append(buf, qsizetype(end - buf));
+    out.append(buf, decltype(out.size())(end - buf));
 }
 
 // UTF-8 of `s`; ASCII (ids, model names, paths) is copied byte by byte.
-inline void appendUtf8(QByteArray& out, QStringView s) {
-    const char16_t* p = s.utf16();
+template <typename Out>
+void appendUtf8(Out& out, QStringView s) {
+    using Size = decltype(out.size());
+    const char16_t* p = s.utf16();  // a view: no copy, unlike QString::utf16() on literal data
     const qsizetype n = s.size();
+    const Size at = out.size();
+    out.resize(at + Size(n));
+    char* d = out.data() + at;
     for (qsizetype i = 0; i < n; ++i) {
         if (p[i] >= 0x80) {
-            out += s.toUtf8();
+            const QByteArray utf8 = s.toUtf8();
+            out.resize(at);
+            out.append(utf8.constData(), Size(utf8.size()));
             return;
         }
+        d[i] = char(p[i]);
     }
-    const qsizetype at = out.size();
-    out.resize(at + n);
-    char* d = out.data() + at;
-    for (qsizetype i = 0; i < n; ++i) d[i] = char(p[i]);
 }
 
 }  // namespace ar::text

@@ -2,10 +2,10 @@
 
 #include <QFile>
 #include <algorithm>
-#include <charconv>
 #include <vector>
 #include <sqlite3.h>
 
+#include "core/TextAppend.h"
 #include "usage/LedgerSchema.h"
 
 namespace ar {
@@ -13,24 +13,6 @@ namespace ar {
 namespace {
 
 constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
-
-// UTF-8 of `s` at the end of `out`; ASCII (ids, model names) without a conversion.
-void appendUtf8(std::string& out, const QString& s) {
-    const QChar* const src = s.constData();  // not utf16(): that copies static (literal) data
-    const qsizetype n = s.size();
-    const size_t at = out.size();
-    out.resize(at + size_t(n));
-    char* d = out.data() + at;
-    for (qsizetype i = 0; i < n; ++i) {
-        if (src[i].unicode() >= 0x80) {
-            const QByteArray utf8 = s.toUtf8();
-            out.resize(at);
-            out.append(utf8.constData(), size_t(utf8.size()));
-            return;
-        }
-        d[i] = char(src[i].unicode());
-    }
-}
 
 }  // namespace
 
@@ -103,12 +85,11 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         const LedgerRow& r = e.row;
         m_text.append(e.process.constData(), size_t(e.process.size()));
         m_text += '-';
-        char id[24];
-        m_text.append(id, size_t(std::to_chars(id, id + sizeof id, e.requestId).ptr - id));
+        text::appendNumber(m_text, qint64(e.requestId));
         *end++ = m_text.size();
         for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel, &r.errorCode,
                                  &r.imageSize, &r.imageQuality}) {
-            appendUtf8(m_text, *t);
+            text::appendUtf8(m_text, *t);
             *end++ = m_text.size();
         }
     }

@@ -1,5 +1,7 @@
 #include "usage/LedgerJournal.h"
 
+#include "core/TextAppend.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -19,11 +21,6 @@ constexpr int kV2Fields = 4 + kColumns;  // J2, process, seq, request id
 
 // Writers into space reserved up front (appendBody): no bounds checks or calls per field.
 char* putNumber(char* d, qint64 n) { return std::to_chars(d, d + 20, n).ptr; }
-
-void appendNumber(Buffer& out, qint64 n) {
-    char buf[24];
-    out.append(buf, putNumber(buf, n) - buf);
-}
 
 // Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
 constexpr qsizetype kMaxBytesPerChar = 6;
@@ -111,7 +108,7 @@ void appendHead(Buffer& out, const QByteArray& process, quint64 seq) {
     out.append("J2\t", 3);
     out.append(process.constData(), process.size());
     out.append('\t');
-    appendNumber(out, qint64(seq));
+    text::appendNumber(out, qint64(seq));
 }
 
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& r) {

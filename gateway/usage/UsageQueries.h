@@ -23,6 +23,18 @@ struct UsageBucket {
     qint64 reasoningTokens = 0;
     qint64 costMicros = 0;       // sum of known costs, in micro-dollars
     qint64 unknownCostRequests = 0;  // requests whose price is unknown (never counted as $0)
+
+    void addCounts(const UsageBucket& b) {  // every counter; start and group stay
+        requests += b.requests;
+        errors += b.errors;
+        promptTokens += b.promptTokens;
+        cachedTokens += b.cachedTokens;
+        cacheWriteTokens += b.cacheWriteTokens;
+        completionTokens += b.completionTokens;
+        reasoningTokens += b.reasoningTokens;
+        costMicros += b.costMicros;
+        unknownCostRequests += b.unknownCostRequests;
+    }
 };
 
 // One row of the request log, as the ledger stored it.

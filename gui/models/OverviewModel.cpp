@@ -11,18 +11,6 @@ namespace ar::gui {
 
 namespace {
 
-void addBucket(UsageBucket& to, const UsageBucket& b) {
-    to.requests += b.requests;
-    to.errors += b.errors;
-    to.promptTokens += b.promptTokens;
-    to.cachedTokens += b.cachedTokens;
-    to.cacheWriteTokens += b.cacheWriteTokens;
-    to.completionTokens += b.completionTokens;
-    to.reasoningTokens += b.reasoningTokens;
-    to.costMicros += b.costMicros;
-    to.unknownCostRequests += b.unknownCostRequests;
-}
-
 struct UsageSnapshot {
     UsageBucket today, month;
     QList<KeyBudgetStatus> budgets;
@@ -54,7 +42,7 @@ void OverviewModel::attach(EventBus* bus) {
     bus->subscribeQueued(this, EventBus::bit(RequestEvent::Kind::Finished), [this](const RequestEvent& e) {
         addFinished(e);
         if (!m_soon->isActive()) m_soon->start();
-    }, 250);
+    }, kGatherMs);
 }
 
 void OverviewModel::addFinished(const RequestEvent& e) {
@@ -69,7 +57,7 @@ void OverviewModel::addFinished(const RequestEvent& e) {
     one.reasoningTokens = qMax<qint64>(0, e.usage.reasoningTokens);
     one.costMicros = qMax<qint64>(0, e.costMicros);
     one.unknownCostRequests = e.costMicros < 0 ? 1 : 0;
-    for (UsageBucket* b : {&m_today, &m_month, &m_sinceQuery}) addBucket(*b, one);
+    for (UsageBucket* b : {&m_today, &m_month, &m_sinceQuery}) b->addCounts(one);
     if (e.costMicros > 0 && !e.keyId.isEmpty()) {
         m_spendSinceQuery[e.keyId] += e.costMicros;
         for (KeyBudgetStatus& k : m_budgets)
@@ -123,9 +111,9 @@ void OverviewModel::refresh() {
             m_lastQueryMs = m_lastQueryStart.elapsed();
             // Plus what finished while it ran (rows it may not have seen yet).
             m_today = s.today;
-            addBucket(m_today, m_sinceQuery);
+            m_today.addCounts(m_sinceQuery);
             m_month = s.month;
-            addBucket(m_month, m_sinceQuery);
+            m_month.addCounts(m_sinceQuery);
             m_budgets = s.budgets;
             for (KeyBudgetStatus& k : m_budgets) k.spendMicros += m_spendSinceQuery.value(k.keyId);
             m_inFlight = false;

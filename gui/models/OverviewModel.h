@@ -36,6 +36,7 @@ public:
     static constexpr int kRefreshMs = 5000;
     // The ledger is summed at most once per this many times the previous sum took.
     static constexpr int kQueryDutyFactor = 20;
+    static constexpr int kGatherMs = 250;  // finished requests reach this thread at most this late
 
     // `usage` may be null (no ledger). None is owned.
     OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gateway, QObject* parent = nullptr);

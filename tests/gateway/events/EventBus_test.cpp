@@ -34,12 +34,9 @@ TEST(EventBus, DirectSubscribersRunOnThePublishingThreadQueuedOnesInBatchesInOrd
     QObject context;  // this thread
     QThread* directThread = nullptr;
     QList<quint64> queued;
-    int deliveries = 0;
     bus.subscribeDirect(&context, EventBus::kAllKinds, [&](const RequestEvent&) { directThread = QThread::currentThread(); });
-    bus.subscribeQueued(&context, EventBus::bit(RequestEvent::Kind::Finished), [&](const RequestEvent& e) {
-        queued.append(e.requestId);
-        if (queued.size() == 1) ++deliveries;
-    });
+    bus.subscribeQueued(&context, EventBus::bit(RequestEvent::Kind::Finished),
+                        [&](const RequestEvent& e) { queued.append(e.requestId); });
     QThread publisher;
     QObject worker;
     worker.moveToThread(&publisher);
