@@ -29,10 +29,13 @@ QByteArray secretToolLookup(const QString& entry) {
     return p.readAllStandardOutput();
 }
 
-QByteArray secretToolSearch() {
+// Narrowed to `entry`: other suites running at the same time create and delete items of the
+// same service, and a search across them fails when one vanishes under it.
+QByteArray secretToolSearch(const QString& entry) {
     QProcess p;
     p.start(QStringLiteral("secret-tool"), {QStringLiteral("search"), QStringLiteral("--all"),
-                                            QStringLiteral("server"), secretentry::kService});
+                                            QStringLiteral("server"), secretentry::kService,
+                                            QStringLiteral("user"), entry});
     if (!p.waitForFinished(20'000)) return "<secret-tool hung>";
     return p.readAllStandardOutput() + p.readAllStandardError();
 }
@@ -65,7 +68,7 @@ TEST_F(KeychainTest, StoreReadRotateDeleteRealEntries) {
 
     ASSERT_TRUE(write(store, entry, "sk-real-keychain-1").ok());
     EXPECT_EQ(secretToolLookup(entry), "sk-real-keychain-1");
-    EXPECT_TRUE(secretToolSearch().contains("attribute.user = " + entry.toUtf8()));
+    EXPECT_TRUE(secretToolSearch(entry).contains("attribute.user = " + entry.toUtf8()));
     // A second store (as another process would) reads what the first wrote.
     KeychainSecretStore other(secretentry::kService, 20'000);
     EXPECT_EQ(read(other, entry).value(), std::optional<QByteArray>("sk-real-keychain-1"));
