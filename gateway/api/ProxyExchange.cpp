@@ -143,10 +143,7 @@ void ProxyExchange::onData(const QByteArray& data) {
 
 void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
     if (payloads.isEmpty() || !m_responder) return;
-    if (!m_responder->headersSent()) {
-        m_responder->beginStream(200, "text/event-stream; charset=utf-8", responseHeaders());
-        markFirstByte();
-    }
+    if (!m_responder->headersSent()) beginStream();
     QByteArray chunk;
     for (const QByteArray& p : payloads) {
         chunk += "data: ";
@@ -189,10 +186,7 @@ void ProxyExchange::onFinished() {
             return;
         }
         if (!m_responder) return;
-        if (!m_responder->headersSent()) {
-            m_responder->beginStream(200, "text/event-stream; charset=utf-8", responseHeaders());
-            markFirstByte();
-        }
+        if (!m_responder->headersSent()) beginStream();
         finish(200, {});  // ledgered before the client can see the end
         m_responder->writeChunk(QByteArrayLiteral("data: [DONE]\n\n"));
         m_responder->endStream();
@@ -207,9 +201,12 @@ void ProxyExchange::onFinished() {
     if (m_responder) markFirstByte();
     const qint64 costMicros = finish(200, {}, translated->body);  // ledgered before it is sent
     if (m_responder) {
-        HttpHeaders headers = responseHeaders();
-        headers.append({"x-agentrouter-cost-usd", formatUsd(costMicros)});
-        m_responder->send(200, "application/json", translated->body, headers);
+        HeaderLines headers;
+        appendResponseHeaders(headers);
+        text::append(headers, "x-agentrouter-cost-usd: ");
+        text::append(headers, formatUsd(costMicros));
+        text::append(headers, "\r\n");
+        m_responder->send(200, "application/json", translated->body, QByteArrayView(headers.constData(), headers.size()));
     }
 }
 
@@ -244,10 +241,14 @@ void ProxyExchange::replyError(const ApiError& error) {
     if (send) markFirstByte();
     finish(error.status, error.code.isEmpty() ? error.type : error.code);  // before the client sees it
     if (send) {
-        HttpHeaders headers = responseHeaders();
-        if (error.retryAfterSeconds >= 0)
-            headers.append({"Retry-After", QByteArray::number(error.retryAfterSeconds)});
-        m_responder->send(error.status, "application/json", error.toJson(), headers);
+        HeaderLines headers;
+        appendResponseHeaders(headers);
+        if (error.retryAfterSeconds >= 0) {
+            text::append(headers, "Retry-After: ");
+            text::appendNumber(headers, error.retryAfterSeconds);
+            text::append(headers, "\r\n");
+        }
+        m_responder->send(error.status, "application/json", error.toJson(), QByteArrayView(headers.constData(), headers.size()));
     }
 }
 
@@ -293,22 +294,26 @@ void ProxyExchange::markFirstByte() {
     m_context.events->publish(e);
 }
 
-HttpHeaders ProxyExchange::responseHeaders() const {
-    HttpHeaders h;
-    h.reserve(5);
-    QByteArray id("req_");
-    text::appendNumber(id, qint64(m_event.requestId));
-    h.append({QByteArrayLiteral("x-request-id"), id});
+void ProxyExchange::appendResponseHeaders(HeaderLines& out) const {
+    text::append(out, "x-request-id: req_");
+    text::appendNumber(out, qint64(m_event.requestId));
+    text::append(out, "\r\n");
     if (!m_event.provider.isEmpty()) {
-        QByteArray provider, model, attempts;
-        text::appendUtf8(provider, m_event.provider);
-        text::appendUtf8(model, m_event.upstreamModel);
-        text::appendNumber(attempts, m_event.attempts);
-        h.append({QByteArrayLiteral("x-agentrouter-provider"), provider});
-        h.append({QByteArrayLiteral("x-agentrouter-upstream-model"), model});
-        h.append({QByteArrayLiteral("x-agentrouter-attempts"), attempts});
+        text::append(out, "x-agentrouter-provider: ");
+        text::appendUtf8(out, m_event.provider);
+        text::append(out, "\r\nx-agentrouter-upstream-model: ");
+        text::appendUtf8(out, m_event.upstreamModel);
+        text::append(out, "\r\nx-agentrouter-attempts: ");
+        text::appendNumber(out, m_event.attempts);
+        text::append(out, "\r\n");
     }
-    return h;
+}
+
+void ProxyExchange::beginStream() {
+    HeaderLines headers;
+    appendResponseHeaders(headers);
+    m_responder->beginStream(200, "text/event-stream; charset=utf-8", QByteArrayView(headers.constData(), headers.size()));
+    markFirstByte();
 }
 
 qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteArray& body) {

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QVarLengthArray>
 #include <memory>
 
 #include "auth/KeyStore.h"
@@ -56,7 +57,10 @@ private:
     // Publishes the Finished event (the ledger journals it) and returns its cost; called before
     // the last bytes go out, so an answer the client saw is never missing from the ledger.
     qint64 finish(int status, const QString& errorCode, const QByteArray& body = {});
-    HttpHeaders responseHeaders() const;
+    // x-request-id, and which provider, model and attempt answered, as header lines.
+    using HeaderLines = QVarLengthArray<char, 256>;
+    void appendResponseHeaders(HeaderLines& out) const;
+    void beginStream();  // the stream's head with those headers; the first byte is marked
     // Usage and cost so far (see usage/RequestAccounting.h), and the client-visible cost.
     RequestEvent accounted(int status) const;
     // Text relayed so far, for an estimate; the chunks are parsed only when `usage` needs one.

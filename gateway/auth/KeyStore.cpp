@@ -290,7 +290,6 @@ Result<QString> KeyStore::rotate(const QString& id) {
 std::optional<KeyRecord> KeyStore::verify(QByteArrayView presented) {
     const auto parts = apikey::parse(presented);
     if (!parts) return std::nullopt;
-    const QByteArray hash = apikey::hashSecret(parts->secret);
     // Cheap cross-process freshness: one data_version read per interval, whoever's request
     // comes first.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -298,13 +297,27 @@ std::optional<KeyRecord> KeyStore::verify(QByteArrayView presented) {
     if (now - last >= m_recheckMs && m_lastRecheckMs.compare_exchange_strong(last, now))
         reloadIfChanged();
     for (int attempt = 0; attempt < 2; ++attempt) {
+        QByteArray hash;
         {
             QReadLocker lock(&m_lock);
             auto it = m_keys.constFind(parts->keyId);
             if (it != m_keys.constEnd()) {
-                if (it->revoked || !apikey::hashesEqual(it->secretHash, hash)) return std::nullopt;
-                return *it;
+                if (it->revoked) return std::nullopt;
+                auto seen = m_verified.constFind(parts->keyId);
+                if (seen != m_verified.constEnd() && seen->hash == it->secretHash &&
+                    apikey::hashesEqual(seen->secret, parts->secret))
+                    return *it;
+                hash = apikey::hashSecret(parts->secret);
+                if (!apikey::hashesEqual(it->secretHash, hash)) return std::nullopt;
             }
+        }
+        if (!hash.isEmpty()) {
+            QWriteLocker lock(&m_lock);
+            auto it = m_keys.constFind(parts->keyId);
+            // Re-checked: a rotation or revocation may have landed between the two locks.
+            if (it == m_keys.constEnd() || it->revoked || it->secretHash != hash) return std::nullopt;
+            m_verified.insert(parts->keyId, VerifiedSecret{hash, parts->secret});
+            return *it;
         }
         // Unknown id: a key minted by another process since we loaded. Look once more.
         if (attempt == 0) reloadIfChanged();

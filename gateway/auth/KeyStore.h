@@ -74,6 +74,16 @@ private:
     qint64 m_dataVersion = -1;  // of the copy in m_keys
     mutable QReadWriteLock m_lock;
     QHash<QString, KeyRecord> m_keys;
+    // The secret that last verified against each key's current hash. Hashing the presented
+    // secret (SHA-256) was the largest single cost of a request; a byte comparison with the
+    // secret that already verified is enough while the key's hash is unchanged (a rotation
+    // changes it, so the entry stops matching). The secret stays in this process's memory only,
+    // like the request that carried it.
+    struct VerifiedSecret {
+        QByteArray hash;
+        QByteArray secret;
+    };
+    QHash<QString, VerifiedSecret> m_verified;
     int m_recheckMs = kDefaultRecheckMs;
     std::atomic<qint64> m_lastRecheckMs{0};
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QStringView>
 #include <charconv>
 
@@ -10,6 +11,11 @@
 // cost. `Out` is any buffer with size(), resize(), data() and append(const char*, n):
 // QByteArray, std::string, QVarLengthArray<char>.
 namespace ar::text {
+
+template <typename Out>
+void append(Out& out, QByteArrayView bytes) {
+    out.append(bytes.data(), decltype(out.size())(bytes.size()));
+}
 
 template <typename Out>
 void appendNumber(Out& out, qint64 value) {

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QIODevice>
 #include <QTimeZone>
+#include <QVarLengthArray>
 #include <limits>
 
 #include "core/TextAppend.h"
@@ -12,6 +13,7 @@ namespace ar {
 
 AccessLog::AccessLog(EventBus* bus, QIODevice* out, QObject* parent)
     : QObject(parent), m_bus(bus), m_out(out) {
+    m_buffer.reserve(kFlushBytes + 1024);
     m_timer.setSingleShot(true);
     m_timer.setInterval(kFlushMs);
     connect(&m_timer, &QTimer::timeout, this, &AccessLog::flush);
@@ -28,7 +30,8 @@ namespace {
 
 // "2026-11-26T06:01:24" for the second of `ms`; one line per request makes QDateTime's
 // formatting worth skipping: the prefix is cached per thread and rebuilt once a second.
-void appendTimestamp(QByteArray& out, qint64 ms) {
+template <typename Out>
+void appendTimestamp(Out& out, qint64 ms) {
     thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
     thread_local QByteArray cached;
     const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
@@ -37,63 +40,72 @@ void appendTimestamp(QByteArray& out, qint64 ms) {
         cached = QDateTime::fromSecsSinceEpoch(second, Qt::UTC).toString(Qt::ISODate).toLatin1();
         if (cached.endsWith('Z')) cached.chop(1);
     }
-    out += cached;
+    text::append(out, cached);
     const int millis = int(ms - second * 1000);
-    char buf[6] = {'.', char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10), 'Z', 0};
-    out += buf;
+    const char buf[5] = {'.', char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10), 'Z'};
+    out.append(buf, 5);
 }
 
-void appendField(QByteArray& out, const char* name, const QString& value) {
-    out += name;
-    if (value.isEmpty()) out += '-';
+template <typename Out>
+void appendField(Out& out, QByteArrayView name, const QString& value) {
+    text::append(out, name);
+    if (value.isEmpty()) text::append(out, "-");
     else text::appendUtf8(out, value);
+}
+
+// The line is built in a stack buffer: QByteArray's append costs more than the copy itself.
+using LineBuffer = QVarLengthArray<char, 256>;
+
+void appendLine(LineBuffer& line, const RequestEvent& e) {
+    using text::append;
+    using text::appendNumber;
+    appendTimestamp(line, e.timestampMs);
+    append(line, " ");
+    appendNumber(line, e.status);
+    append(line, " ");
+    text::appendUtf8(line, e.method);
+    append(line, " ");
+    text::appendUtf8(line, e.path);
+    appendField(line, " key=", e.keyId);
+    appendField(line, " model=", e.model);
+    appendField(line, " provider=", e.provider);
+    append(line, e.stream ? " stream=1" : " stream=0");
+    append(line, " ms=");
+    appendNumber(line, e.latencyMs);
+    if (e.ttfbMs >= 0) {
+        append(line, " ttfb_ms=");
+        appendNumber(line, e.ttfbMs);
+    }
+    if (e.usage.known()) {
+        append(line, " tokens=");
+        appendNumber(line, e.usage.promptTokens);
+        append(line, "/");
+        appendNumber(line, e.usage.completionTokens);
+    }
+    if (e.attempts > 1) {
+        append(line, " attempts=");
+        appendNumber(line, e.attempts);
+    }
+    if (!e.errorCode.isEmpty()) {
+        append(line, " error=");
+        text::appendUtf8(line, e.errorCode);
+    }
+    append(line, "\n");
 }
 
 }  // namespace
 
 QByteArray AccessLog::formatLine(const RequestEvent& e) {
-    using text::appendNumber;
-    QByteArray line;
-    line.reserve(192);
-    appendTimestamp(line, e.timestampMs);
-    line += ' ';
-    appendNumber(line, e.status);
-    line += ' ';
-    text::appendUtf8(line, e.method);
-    line += ' ';
-    text::appendUtf8(line, e.path);
-    appendField(line, " key=", e.keyId);
-    appendField(line, " model=", e.model);
-    appendField(line, " provider=", e.provider);
-    line += e.stream ? " stream=1" : " stream=0";
-    line += " ms=";
-    appendNumber(line, e.latencyMs);
-    if (e.ttfbMs >= 0) {
-        line += " ttfb_ms=";
-        appendNumber(line, e.ttfbMs);
-    }
-    if (e.usage.known()) {
-        line += " tokens=";
-        appendNumber(line, e.usage.promptTokens);
-        line += '/';
-        appendNumber(line, e.usage.completionTokens);
-    }
-    if (e.attempts > 1) {
-        line += " attempts=";
-        appendNumber(line, e.attempts);
-    }
-    if (!e.errorCode.isEmpty()) {
-        line += " error=";
-        text::appendUtf8(line, e.errorCode);
-    }
-    line += '\n';
-    return line;
+    LineBuffer line;
+    appendLine(line, e);
+    return QByteArray(line.constData(), line.size());
 }
 
 void AccessLog::onFinished(const RequestEvent& e) {
-    const QByteArray line = formatLine(e);
+    LineBuffer line;
+    appendLine(line, e);
     QMutexLocker lock(&m_mutex);
-    m_buffer += line;
+    m_buffer.append(line.constData(), line.size());
     if (m_buffer.size() >= kFlushBytes) {
         flushLocked();
     } else if (!m_flushScheduled) {
@@ -111,7 +123,7 @@ void AccessLog::flush() {
 void AccessLog::flushLocked() {
     if (m_buffer.isEmpty()) return;
     m_out->write(m_buffer);
-    m_buffer.clear();
+    m_buffer.resize(0);  // keeps its allocation for the next batch
 }
 
 }  // namespace ar

@@ -20,17 +20,23 @@ public:
     }
 
     void value(HttpHeaders& into, const char* at, size_t n) {
-        if (!m_inValue) {
-            into.append({m_field.toLower(), QByteArray()});
-            m_inValue = true;
+        if (m_inValue) {
+            into.last().second.append(at, qsizetype(n));
+            return;
         }
-        into.last().second.append(at, qsizetype(n));
+        if (into.capacity() == 0) into.reserve(8);  // one allocation for a typical request's headers
+        into.emplaceBack(lowerCased(m_field), QByteArray(at, qsizetype(n)));
+        m_inValue = true;
     }
 
     void reset() {
         m_field.truncate(0);
         m_inValue = false;
     }
+
+    // `name` in lower case; the names nearly every message carries come from static text, so
+    // they cost no allocation.
+    static QByteArray lowerCased(QByteArrayView name);
 
 private:
     QByteArray m_field;

@@ -128,6 +128,10 @@ void HttpConnection::writeBytes(const QByteArray& bytes) {
     m_socket->write(bytes);
 }
 
+void HttpConnection::writeParts(std::initializer_list<QByteArrayView> parts) {
+    m_socket->write(parts);
+}
+
 void HttpConnection::armTimer(int ms) {
     if (ms > 0) m_timer.start(ms);
     else m_timer.stop();

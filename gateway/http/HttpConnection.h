@@ -32,6 +32,7 @@ public:
 
     bool isOpen() const;
     void writeBytes(const QByteArray& bytes);
+    void writeParts(std::initializer_list<QByteArrayView> parts);  // sent together
     // Called by the responder when its response is complete.
     void responseFinished(HttpResponder* responder, bool keepAlive);
 

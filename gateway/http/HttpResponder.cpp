@@ -1,75 +1,101 @@
 #include "http/HttpResponder.h"
 
+#include <QVarLengthArray>
+#include <cstdio>
+
+#include "core/TextAppend.h"
 #include "http/HttpConnection.h"
 #include "http/HttpStatus.h"
 
 namespace ar {
+
+namespace {
+// A response head is built on the stack and sent with the body in one system call: neither
+// is copied into the other.
+using Head = QVarLengthArray<char, 768>;
+QByteArrayView view(const Head& h) { return {h.constData(), h.size()}; }
+}  // namespace
 
 HttpResponder::HttpResponder(HttpConnection* connection, bool keepAlive)
     : QObject(connection), m_connection(connection), m_keepAlive(keepAlive) {}
 
 bool HttpResponder::clientConnected() const { return m_connection && m_connection->isOpen(); }
 
-QByteArray HttpResponder::head(int status, const QByteArray& contentType,
-                               const HttpHeaders& extra) const {
-    QByteArray out;
-    out.reserve(256);
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += httpReasonPhrase(status);
-    out += "\r\n";
+template <typename Out>
+static void appendHead(Out& out, int status, QByteArrayView contentType, const HttpHeaders& extra,
+                       QByteArrayView headerLines, bool keepAlive) {
+    text::append(out, "HTTP/1.1 ");
+    text::appendNumber(out, status);
+    text::append(out, " ");
+    text::append(out, httpReasonPhrase(status));
+    text::append(out, "\r\n");
     if (!contentType.isEmpty()) {
-        out += "Content-Type: ";
-        out += contentType;
-        out += "\r\n";
+        text::append(out, "Content-Type: ");
+        text::append(out, contentType);
+        text::append(out, "\r\n");
     }
-    for (const auto& [name, value] : extra) {  // piece by piece: no temporary per '+'
-        out += name;
-        out += ": ";
-        out += value;
-        out += "\r\n";
+    for (const auto& [name, value] : extra) {
+        text::append(out, name);
+        text::append(out, ": ");
+        text::append(out, value);
+        text::append(out, "\r\n");
     }
-    out += m_keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-    return out;
+    text::append(out, headerLines);
+    text::append(out, keepAlive ? QByteArrayView("Connection: keep-alive\r\n") : QByteArrayView("Connection: close\r\n"));
 }
 
 void HttpResponder::send(int status, const QByteArray& contentType, const QByteArray& body,
                          const HttpHeaders& extraHeaders) {
+    sendWith(status, contentType, body, extraHeaders, {});
+}
+
+void HttpResponder::send(int status, QByteArrayView contentType, const QByteArray& body,
+                         QByteArrayView headerLines) {
+    sendWith(status, contentType, body, {}, headerLines);
+}
+
+void HttpResponder::sendWith(int status, QByteArrayView contentType, const QByteArray& body,
+                             const HttpHeaders& extra, QByteArrayView headerLines) {
     if (m_headersSent || m_finished) return;
     m_headersSent = true;
-    QByteArray out = head(status, contentType, extraHeaders);
-    out += "Content-Length: ";
-    out += QByteArray::number(body.size());
-    out += "\r\n\r\n";
-    out += body;
-    if (m_connection) m_connection->writeBytes(out);
+    Head head;
+    appendHead(head, status, contentType, extra, headerLines, m_keepAlive);
+    text::append(head, "Content-Length: ");
+    text::appendNumber(head, body.size());
+    text::append(head, "\r\n\r\n");
+    if (m_connection) m_connection->writeParts({view(head), body});
     complete();
 }
 
 void HttpResponder::beginStream(int status, const QByteArray& contentType,
                                 const HttpHeaders& extraHeaders) {
+    beginStreamWith(status, contentType, extraHeaders, {});
+}
+
+void HttpResponder::beginStream(int status, QByteArrayView contentType, QByteArrayView headerLines) {
+    beginStreamWith(status, contentType, {}, headerLines);
+}
+
+void HttpResponder::beginStreamWith(int status, QByteArrayView contentType, const HttpHeaders& extra,
+                                    QByteArrayView headerLines) {
     if (m_headersSent || m_finished) return;
     m_headersSent = true;
-    QByteArray out = head(status, contentType, extraHeaders);
-    out += "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n";
-    if (m_connection) m_connection->writeBytes(out);
+    Head head;
+    appendHead(head, status, contentType, extra, headerLines, m_keepAlive);
+    text::append(head, "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n");
+    if (m_connection) m_connection->writeParts({view(head)});
 }
 
 void HttpResponder::writeChunk(const QByteArray& data) {
     if (!m_headersSent || m_finished || data.isEmpty() || !m_connection) return;
-    QByteArray out;
-    out.reserve(data.size() + 12);
-    out += QByteArray::number(data.size(), 16);
-    out += "\r\n";
-    out += data;
-    out += "\r\n";
-    m_connection->writeBytes(out);
+    char size[20];
+    const int n = std::snprintf(size, sizeof size, "%llx\r\n", static_cast<unsigned long long>(data.size()));
+    m_connection->writeParts({QByteArrayView(size, n), data, "\r\n"});
 }
 
 void HttpResponder::endStream() {
     if (!m_headersSent || m_finished) return;
-    if (m_connection) m_connection->writeBytes(QByteArrayLiteral("0\r\n\r\n"));
+    if (m_connection) m_connection->writeParts({"0\r\n\r\n"});
     complete();
 }
 

@@ -22,6 +22,10 @@ public:
               const HttpHeaders& extraHeaders = {});
     void beginStream(int status, const QByteArray& contentType,
                      const HttpHeaders& extraHeaders = {});
+    // The same with extra headers already formatted as "Name: value\r\n" lines (the proxy's
+    // own headers, written per request without building a list).
+    void send(int status, QByteArrayView contentType, const QByteArray& body, QByteArrayView headerLines);
+    void beginStream(int status, QByteArrayView contentType, QByteArrayView headerLines);
     void writeChunk(const QByteArray& data);
     void endStream();
 
@@ -34,7 +38,10 @@ Q_SIGNALS:
     void clientGone();
 
 private:
-    QByteArray head(int status, const QByteArray& contentType, const HttpHeaders& extra) const;
+    void sendWith(int status, QByteArrayView contentType, const QByteArray& body,
+                  const HttpHeaders& extra, QByteArrayView headerLines);
+    void beginStreamWith(int status, QByteArrayView contentType, const HttpHeaders& extra,
+                         QByteArrayView headerLines);
     void complete();
 
     QPointer<HttpConnection> m_connection;

@@ -2,7 +2,7 @@
 
 namespace ar {
 
-QByteArray httpReasonPhrase(int status) {
+const char* httpReasonPhrase(int status) {
     switch (status) {
         case 100: return "Continue";
         case 200: return "OK";

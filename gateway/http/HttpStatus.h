@@ -5,6 +5,6 @@
 namespace ar {
 
 // Reason phrase for a status line.
-QByteArray httpReasonPhrase(int status);
+const char* httpReasonPhrase(int status);  // static text
 
 }  // namespace ar

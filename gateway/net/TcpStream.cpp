@@ -12,6 +12,7 @@
 #include <memory>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace ar {
@@ -182,31 +183,53 @@ void TcpStream::readInto(QByteArray& out) {
     }
 }
 
-void TcpStream::write(const QByteArray& bytes) {
-    if (m_state != State::Connected || bytes.isEmpty()) return;
+void TcpStream::write(const QByteArray& bytes) { write({QByteArrayView(bytes)}); }
+
+void TcpStream::write(std::initializer_list<QByteArrayView> parts) {
+    if (m_state != State::Connected) return;
     if (bytesToWrite() > 0) {  // keep the order: behind what is waiting
-        m_out.append(bytes);
+        for (QByteArrayView p : parts) m_out.append(p);
         return;
     }
-    qsizetype sent = 0;
-    while (sent < bytes.size()) {
-        const ssize_t n = ::send(m_fd, bytes.constData() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += n;
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            break;
-        } else {
-            // Reported as disconnected() from the event loop, not inside the caller's write.
-            m_error = systemError(errno);
-            m_eof = true;
-            m_readNotifier->setEnabled(true);
-            return;
-        }
+    constexpr size_t kMaxParts = 8;
+    iovec iov[kMaxParts];
+    size_t count = 0;
+    qsizetype total = 0;
+    for (QByteArrayView p : parts) {
+        if (p.isEmpty()) continue;
+        Q_ASSERT(count < kMaxParts);
+        iov[count++] = {const_cast<char*>(p.data()), size_t(p.size())};
+        total += p.size();
     }
-    if (sent == bytes.size()) return;
-    m_out = bytes.mid(sent);
+    if (total == 0) return;
+    // One system call for a head and a body that live apart: no copy to join them.
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    ssize_t n;
+    do {
+        n = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        // Reported as disconnected() from the event loop, not inside the caller's write.
+        m_error = systemError(errno);
+        m_eof = true;
+        m_readNotifier->setEnabled(true);
+        return;
+    }
+    qsizetype skip = qMax<qsizetype>(n, 0);
+    if (skip == total) return;
+    // The kernel took part of it: keep the rest, sent as the peer reads.
+    m_out.clear();
+    m_out.reserve(total - skip);
+    for (QByteArrayView p : parts) {
+        if (skip >= p.size()) {
+            skip -= p.size();
+            continue;
+        }
+        m_out.append(p.sliced(skip));
+        skip = 0;
+    }
     m_outOffset = 0;
     m_writeNotifier->setEnabled(true);
 }

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <initializer_list>
 
 class QSocketNotifier;
 
@@ -39,6 +40,8 @@ public:
     void readInto(QByteArray& out);
     // Sends now what the kernel takes and the rest as the peer reads.
     void write(const QByteArray& bytes);
+    // The same for bytes in up to 8 pieces, sent together (sendmsg).
+    void write(std::initializer_list<QByteArrayView> parts);
     qsizetype bytesToWrite() const { return m_out.size() - m_outOffset; }
 
     // Closes once everything written is sent, then emits disconnected().

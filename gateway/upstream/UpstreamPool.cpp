@@ -26,22 +26,35 @@ QByteArray requestHead(const QByteArray& method, const QUrl& url) {
     return out;
 }
 
-QByteArray serialise(const QByteArray& head, const UpstreamRequest& request) {
+// The request line, Host and the translator's headers: the same for every request to a
+// target while the headers are (the translators reuse one list per provider).
+QByteArray headBlock(const QByteArray& head, const HttpHeaders& headers) {
     QByteArray out;
-    out.reserve(head.size() + request.body.size() + 256);
-    // Piece by piece: `a + b + c` on QByteArray builds a temporary per '+', on every request.
+    out.reserve(head.size() + 256);
     out += head;
-    for (const auto& [name, value] : request.headers) {
+    for (const auto& [name, value] : headers) {
         out += name;
         out += ": ";
         out += value;
         out += "\r\n";
     }
-    out += "Content-Length: ";
-    text::appendNumber(out, request.body.size());
-    out += "\r\nConnection: keep-alive\r\n\r\n";
-    out += request.body;
     return out;
+}
+
+QByteArray serialise(const QByteArray& block, const QByteArray& body) {
+    QByteArray out;
+    out.reserve(block.size() + body.size() + 64);
+    out.append(block);
+    out.append("Content-Length: ");
+    text::appendNumber(out, body.size());
+    out.append("\r\nConnection: keep-alive\r\n\r\n");
+    out.append(body);
+    return out;
+}
+
+bool sameUrl(const QUrl& a, const QUrl& b) {
+    // Translators hand over copies of one QUrl per provider: identity first.
+    return const_cast<QUrl&>(a).data_ptr() == const_cast<QUrl&>(b).data_ptr() || a == b;
 }
 
 }  // namespace
@@ -50,9 +63,9 @@ UpstreamPool::UpstreamPool(QObject* parent) : QObject(parent) {}
 
 UpstreamPool::~UpstreamPool() = default;
 
-const UpstreamPool::Target& UpstreamPool::target(const UpstreamRequest& request) {
+UpstreamPool::Target& UpstreamPool::target(const UpstreamRequest& request) {
     for (qsizetype i = 0; i < m_targets.size(); ++i) {
-        if (m_targets[i].url == request.url && m_targets[i].caFile == request.caFile &&
+        if (sameUrl(m_targets[i].url, request.url) && m_targets[i].caFile == request.caFile &&
             m_targets[i].method == request.method)
             return m_targets[i];
     }
@@ -86,8 +99,12 @@ UpstreamConnection* UpstreamPool::acquire(const Target& target) {
 UpstreamCall* UpstreamPool::send(const UpstreamRequest& request, int responseTimeoutMs,
                                  QObject* owner) {
     auto* call = new UpstreamCall(owner);
-    const Target& t = target(request);
-    acquire(t)->start(call, serialise(t.head, request), kConnectTimeoutMs, responseTimeoutMs,
+    Target& t = target(request);
+    if (t.block.isEmpty() || t.headers != request.headers) {
+        t.headers = request.headers;
+        t.block = headBlock(t.head, t.headers);
+    }
+    acquire(t)->start(call, serialise(t.block, request.body), kConnectTimeoutMs, responseTimeoutMs,
                       request.idleTimeoutMs);
     return call;
 }

@@ -42,11 +42,13 @@ private:
         QByteArray method;
         QString key;
         QByteArray head;  // "POST /v1/chat/completions HTTP/1.1\r\nHost: h:p\r\n"
+        HttpHeaders headers;  // the last request's headers,
+        QByteArray block;     // and `head` with them
         bool tls = false;
         QString host;
         quint16 port = 0;
     };
-    const Target& target(const UpstreamRequest& request);
+    Target& target(const UpstreamRequest& request);
     UpstreamConnection* acquire(const Target& target);
 
     QHash<QString, QList<UpstreamConnection*>> m_idle;

@@ -2,7 +2,6 @@
 
 #include <QFile>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <cmath>
 
 // The compiled-in catalog lives in a static library: make sure its resources are registered.
@@ -75,21 +74,35 @@ void parseImageTable(const QJsonValue& value, QHash<QString, ImagePrices>& out, 
     }
 }
 
-QString withoutDateSuffix(const QString& model) {
-    static const QRegularExpression date(QStringLiteral("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$"));
-    QString m = model;
-    m.remove(date);
-    return m;
+bool digitsAt(QStringView s, std::initializer_list<qsizetype> at) {
+    for (qsizetype i : at)
+        if (!s[i].isDigit()) return false;
+    return true;
+}
+
+// "gpt-4o-2024-08-06" and "claude-3-5-sonnet-20241022" are priced as their undated names.
+// By hand: a regular expression here ran on every request.
+QStringView withoutDateSuffix(QStringView model) {
+    const qsizetype n = model.size();
+    if (n > 11 && model[n - 11] == QLatin1Char('-') && model[n - 6] == QLatin1Char('-') &&
+        model[n - 3] == QLatin1Char('-') && digitsAt(model, {n - 10, n - 9, n - 8, n - 7, n - 5, n - 4, n - 2, n - 1}))
+        return model.first(n - 11);
+    if (n > 9 && model[n - 9] == QLatin1Char('-') &&
+        digitsAt(model, {n - 8, n - 7, n - 6, n - 5, n - 4, n - 3, n - 2, n - 1}))
+        return model.first(n - 9);
+    return model;
 }
 
 }  // namespace
 
 template <typename T>
 std::optional<T> PriceCatalog::find(const QHash<QString, T>& table, const QString& model) {
+    // Cheapest first: the exact name is what almost every request finds.
+    if (auto it = table.constFind(model); it != table.constEnd()) return *it;
     const qsizetype slash = model.indexOf(QLatin1Char('/'));
-    const QString bare = slash >= 0 ? model.mid(slash + 1) : model;
-    for (const QString& name : {model, bare, withoutDateSuffix(bare)}) {
-        auto it = table.constFind(name);
+    const QStringView bare = slash >= 0 ? QStringView(model).sliced(slash + 1) : QStringView(model);
+    for (QStringView name : {bare, withoutDateSuffix(bare)}) {
+        auto it = table.constFind(name.toString());
         if (it != table.constEnd()) return *it;
     }
     return std::nullopt;

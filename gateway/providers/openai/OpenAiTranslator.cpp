@@ -20,6 +20,17 @@ const char* pathFor(Endpoint e) {
 
 bool isAzure(const ProviderConfig& p) { return p.type == QLatin1String("azure"); }
 
+bool sameUrl(const QUrl& a, const QUrl& b) {
+    // Copies of one configuration share their QUrl: identity first, the full comparison after.
+    return const_cast<QUrl&>(a).data_ptr() == const_cast<QUrl&>(b).data_ptr() || a == b;
+}
+
+// Everything requestHead() reads from a provider's settings.
+bool sameRequestSettings(const ProviderConfig& a, const ProviderConfig& b) {
+    return a.apiKey == b.apiKey && a.type == b.type && a.apiVersion == b.apiVersion &&
+           a.extraHeaders == b.extraHeaders && sameUrl(a.baseUrl, b.baseUrl);
+}
+
 }  // namespace
 
 OpenAiTranslator::OpenAiTranslator(const ProviderConfig& provider, Endpoint endpoint)
@@ -43,18 +54,41 @@ QUrl OpenAiTranslator::endpointUrl(const QString& upstreamModel) const {
 }
 
 UpstreamRequest OpenAiTranslator::requestHead(const QString& upstreamModel, bool stream) const {
+    // A provider's URL and headers are the same from one request to the next: built once per
+    // thread and reused while its settings are unchanged (QUrl's path handling and the header
+    // strings cost more than the rest of a forwarded request's translation).
+    struct Cached {
+        ProviderConfig provider;  // the settings the head was built from
+        Endpoint endpoint;
+        bool stream;
+        QString model;  // Azure only: the deployment is in the path
+        UpstreamRequest head;
+    };
+    thread_local QList<Cached> cache;
+    static constexpr qsizetype kMaxCached = 16;
+    const bool azure = isAzure(m_provider);
+    for (qsizetype i = 0; i < cache.size(); ++i) {
+        const Cached& c = cache[i];
+        if (c.endpoint == m_endpoint && c.stream == stream && (!azure || c.model == upstreamModel) &&
+            sameRequestSettings(c.provider, m_provider)) {
+            if (i > 0) cache.move(i, 0);
+            return cache.first().head;
+        }
+    }
     UpstreamRequest out;
     out.url = endpointUrl(upstreamModel);
     out.stream = stream;
     out.headers.append({QByteArray("Content-Type"), QByteArray("application/json")});
     if (!m_provider.apiKey.isEmpty()) {
-        if (isAzure(m_provider))
+        if (azure)
             out.headers.append({"api-key", m_provider.apiKey.toUtf8()});
         else
             out.headers.append({"Authorization", "Bearer " + m_provider.apiKey.toUtf8()});
     }
     if (out.stream) out.headers.append({QByteArray("Accept"), QByteArray("text/event-stream")});
     out.headers.append(m_provider.extraHeaders);
+    if (cache.size() >= kMaxCached) cache.removeLast();
+    cache.prepend(Cached{m_provider, m_endpoint, stream, azure ? upstreamModel : QString(), out});
     return out;
 }
 

@@ -134,6 +134,31 @@ TEST(KeyStore, PolicyChangeAndRotationByAnotherProcessApplyToTheNextVerify) {
     EXPECT_EQ(cli.rotate(id).error().code, "key_revoked");
 }
 
+TEST(KeyStore, AVerifiedKeyStillRefusesOtherSecretsAndItsOldSecretAfterARotation) {
+    QTemporaryDir dir;
+    KeyStore store(dir.filePath("keys.sqlite"));
+    ASSERT_TRUE(store.load().ok());
+    auto key = store.create("cached");
+    ASSERT_TRUE(key.ok());
+    const QByteArray good = key->toUtf8();
+    ASSERT_TRUE(store.verify(good));
+    ASSERT_TRUE(store.verify(good));  // the second time without hashing: same answer
+
+    QByteArray wrong = good;
+    wrong[wrong.size() - 1] = wrong.back() == 'A' ? 'B' : 'A';  // same key id, another secret
+    EXPECT_FALSE(store.verify(wrong));
+    EXPECT_FALSE(store.verify(good.chopped(1)));
+    EXPECT_TRUE(store.verify(good));
+
+    const QString id = apikey::parse(good)->keyId;
+    auto rotated = store.rotate(id);
+    ASSERT_TRUE(rotated.ok());
+    EXPECT_FALSE(store.verify(good));
+    EXPECT_TRUE(store.verify(rotated->toUtf8()));
+    ASSERT_TRUE(store.revoke(id).ok());
+    EXPECT_FALSE(store.verify(rotated->toUtf8()));
+}
+
 TEST(KeyStore, KeyMintedByAnotherProcessIsSeenAndRevocationApplies) {
     QTemporaryDir dir;
     KeyStore serving(dir.filePath("keys.sqlite"));

@@ -35,6 +35,10 @@ TEST(CostCalculator, PricesEachTokenClassOnceFromTheBuiltInCatalog) {
         // gpt-4o-mini: $0.15 in, $0.075 cached, $0.60 out per 1M.
         {"openai plain", Endpoint::ChatCompletions, "gpt-4o-mini", usage(1'000'000, 1'000'000), 0, "", "", 750'000},
         {"openai dated name", Endpoint::ChatCompletions, "gpt-4o-mini-2024-07-18", usage(19, 8), 0, "", "", 8},  // 2.85+4.8=7.65 -> 8
+        {"dated name with a provider prefix", Endpoint::ChatCompletions, "openai/gpt-4o-mini-2024-07-18", usage(19, 8), 0, "", "", 8},
+        {"compact date", Endpoint::ChatCompletions, "gpt-4o-mini-20240718", usage(19, 8), 0, "", "", 8},
+        {"not a date: year only", Endpoint::ChatCompletions, "gpt-4o-mini-2024", usage(19, 8), 0, "", "", -1},
+        {"not a date: a letter in it", Endpoint::ChatCompletions, "gpt-4o-mini-2024-07-1x", usage(19, 8), 0, "", "", -1},
         // prompt 1M includes 400k cached: 600k x 0.15 + 400k x 0.075 = 0.09 + 0.03.
         {"openai cached counted once", Endpoint::ChatCompletions, "gpt-4o-mini", usage(1'000'000, 0, 400'000), 0, "", "", 120'000},
         // reasoning is part of completion: 1000 completion (800 reasoning) x $8/M at o3.
