@@ -29,10 +29,11 @@ ProxyExchange::ProxyExchange(GatewayContext& context, UpstreamPool& pool,
       m_request(std::move(request)),
       m_targets(std::move(targets)) {
     m_clock.start();
-    connect(responder, &HttpResponder::clientGone, this, &ProxyExchange::onClientGone);
+    responder->setClientGoneHandler([this] { onClientGone(); });
 }
 
 ProxyExchange::~ProxyExchange() {
+    if (m_responder) m_responder->setClientGoneHandler({});
     if (!m_finished) finish(499, QStringLiteral("client_closed"));
     releaseProbe();
 }
@@ -101,20 +102,16 @@ void ProxyExchange::tryNextTarget() {
     upstream->idleTimeoutMs = m_current.provider->streamIdleTimeoutMs;
     m_probe = m_context.health.beginAttempt(m_current.provider->id,
                                             m_current.provider->timeoutMs + UpstreamPool::kConnectTimeoutMs);
-    m_call = m_pool.send(*upstream, m_current.provider->timeoutMs, this);
-    connect(m_call, &UpstreamCall::responseHead, this, &ProxyExchange::onHead);
-    connect(m_call, &UpstreamCall::bodyData, this, &ProxyExchange::onData);
-    connect(m_call, &UpstreamCall::finished, this, &ProxyExchange::onFinished);
-    connect(m_call, &UpstreamCall::failed, this, &ProxyExchange::onFailed);
+    m_call = m_pool.send(*upstream, m_current.provider->timeoutMs, this, this);
 }
 
 bool ProxyExchange::canFailOver(int status) const {
     return m_context.config.retry.retriable(status);
 }
 
-void ProxyExchange::onHead(int status) { m_upstreamOk = status >= 200 && status < 300; }
+void ProxyExchange::upstreamHead(int status) { m_upstreamOk = status >= 200 && status < 300; }
 
-void ProxyExchange::onData(const QByteArray& data) {
+void ProxyExchange::upstreamData(const QByteArray& data) {
     if (!m_upstreamOk || !m_streaming) {
         if (m_body.size() + data.size() > kMaxUpstreamBodyBytes) {
             delete m_call;
@@ -162,7 +159,7 @@ void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
     }
 }
 
-void ProxyExchange::onFinished() {
+void ProxyExchange::upstreamFinished() {
     if (!m_upstreamOk) {
         const int status = m_call ? m_call->status() : 502;
         ApiError error = m_translator->translateError(status, m_body);
@@ -210,7 +207,7 @@ void ProxyExchange::onFinished() {
     }
 }
 
-void ProxyExchange::onFailed(const UpstreamFailure& failure) {
+void ProxyExchange::upstreamFailed(const UpstreamFailure& failure) {
     const QString where = QStringLiteral("provider '%1'").arg(m_current.provider->id);
     healthFailure(failure.message);
     ApiError error = failure.kind == UpstreamFailure::Kind::Timeout

@@ -23,7 +23,7 @@ struct GatewayContext;
 // provider, and relays the answer (whole or streamed) to the client. Fails over to the next
 // target on connect failure, timeout, 429 and 5xx while no byte has reached the client.
 // Parented to the responder: when the client goes away, this and the upstream call die.
-class ProxyExchange : public QObject {
+class ProxyExchange : public QObject, private UpstreamListener {
     Q_OBJECT
 public:
     static constexpr qsizetype kMaxUpstreamBodyBytes = 64 * 1024 * 1024;
@@ -38,10 +38,10 @@ public:
 private:
     void tryNextTarget();
     void startRound();
-    void onHead(int status);
-    void onData(const QByteArray& data);
-    void onFinished();
-    void onFailed(const UpstreamFailure& failure);
+    void upstreamHead(int status) override;
+    void upstreamData(const QByteArray& data) override;
+    void upstreamFinished() override;
+    void upstreamFailed(const UpstreamFailure& failure) override;
     void onClientGone();
     // Provider health for the current attempt; settling a half-open trial exactly once.
     void healthSuccess();

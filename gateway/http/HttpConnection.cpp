@@ -228,7 +228,7 @@ void HttpConnection::onTimeout() {
 void HttpConnection::onDisconnected() {
     m_state = State::Closing;
     m_timer.stop();
-    if (m_responder && !m_responder->finished()) Q_EMIT m_responder->clientGone();
+    if (m_responder && !m_responder->finished()) m_responder->clientGone();
     if (m_responder) m_responder->deleteLater();
     Q_EMIT closed();
     deleteLater();

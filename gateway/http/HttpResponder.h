@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <functional>
 
 #include "http/HttpRequest.h"
 
@@ -33,9 +34,12 @@ public:
     bool finished() const { return m_finished; }
     bool clientConnected() const;
 
-Q_SIGNALS:
-    // The client disconnected before the response finished.
-    void clientGone();
+    // Called if the client disconnects before the response finished (a plain callback: a
+    // signal connection per request cost more than the rest of setting up the exchange).
+    void setClientGoneHandler(std::function<void()> handler) { m_clientGone = std::move(handler); }
+    void clientGone() {
+        if (m_clientGone) m_clientGone();
+    }
 
 private:
     void sendWith(int status, QByteArrayView contentType, const QByteArray& body,
@@ -48,6 +52,7 @@ private:
     bool m_keepAlive;
     bool m_headersSent = false;
     bool m_finished = false;
+    std::function<void()> m_clientGone;
 };
 
 }  // namespace ar

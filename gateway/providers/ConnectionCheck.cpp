@@ -59,7 +59,7 @@ int countModels(const QByteArray& body) {
 }
 
 // One check in the checker's thread: sends, collects, reports, deletes itself.
-class CheckRun : public QObject {
+class CheckRun : public QObject, private UpstreamListener {
 public:
     CheckRun(UpstreamPool* pool, const ProviderConfig& provider, ConnectionChecker::Callback done,
              QObject* parent)
@@ -70,21 +70,22 @@ public:
             report({false, 0, -1, -1, request.error().message});
             return;
         }
-        UpstreamCall* call = pool->send(request.value(), ConnectionChecker::kTimeoutMs, this);
-        connect(call, &UpstreamCall::bodyData, this, [this](const QByteArray& data) {
-            if (m_body.size() < 4 * 1024 * 1024) m_body += data;
-        });
-        connect(call, &UpstreamCall::finished, this, [this, call] { onFinished(call->status()); });
-        connect(call, &UpstreamCall::failed, this, [this](const UpstreamFailure& f) {
-            report({false, 0, m_clock.elapsed(), -1,
-                    f.kind == UpstreamFailure::Kind::Timeout
-                        ? QStringLiteral("No answer within %1 s.")
-                              .arg(ConnectionChecker::kTimeoutMs / 1000)
-                        : f.message});
-        });
+        m_call = pool->send(request.value(), ConnectionChecker::kTimeoutMs, this, this);
     }
 
 private:
+    void upstreamHead(int) override {}
+    void upstreamData(const QByteArray& data) override {
+        if (m_body.size() < 4 * 1024 * 1024) m_body += data;
+    }
+    void upstreamFinished() override { onFinished(m_call ? m_call->status() : 502); }
+    void upstreamFailed(const UpstreamFailure& f) override {
+        report({false, 0, m_clock.elapsed(), -1,
+                f.kind == UpstreamFailure::Kind::Timeout
+                    ? QStringLiteral("No answer within %1 s.").arg(ConnectionChecker::kTimeoutMs / 1000)
+                    : f.message});
+    }
+
     void onFinished(int status) {
         ConnectionCheckResult r;
         r.status = status;
@@ -116,6 +117,7 @@ private:
     ConnectionChecker::Callback m_done;  // posts back to the caller's thread
     QElapsedTimer m_clock;
     QByteArray m_body;
+    QPointer<UpstreamCall> m_call;
     bool m_reported = false;
 };
 

@@ -205,13 +205,13 @@ void UpstreamConnection::flushBody() {
     if (!call || call->m_status == 0) return;
     if (!call->m_headEmitted) {
         call->m_headEmitted = true;
-        Q_EMIT call->responseHead(call->m_status);
+        call->m_listener->upstreamHead(call->m_status);
         if (!call) return;
     }
     if (!m_bodyBatch.isEmpty()) {
         QByteArray batch;
         batch.swap(m_bodyBatch);
-        Q_EMIT call->bodyData(batch);
+        call->m_listener->upstreamData(batch);
     }
 }
 
@@ -228,7 +228,7 @@ void UpstreamConnection::complete() {
         abortSocket();
         m_pool->discard(this);
     }
-    if (call) Q_EMIT call->finished();
+    if (call) call->m_listener->upstreamFinished();
 }
 
 void UpstreamConnection::onDisconnected() {
@@ -289,7 +289,7 @@ void UpstreamConnection::fail(UpstreamFailure::Kind kind, const QString& message
     else disconnect(m_ssl, nullptr, this, nullptr);
     abortSocket();
     m_pool->discard(this);
-    if (call) Q_EMIT call->failed(UpstreamFailure{kind, message});
+    if (call) call->m_listener->upstreamFailed(UpstreamFailure{kind, message});
 }
 
 }  // namespace ar

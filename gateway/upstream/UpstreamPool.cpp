@@ -97,8 +97,8 @@ UpstreamConnection* UpstreamPool::acquire(const Target& target) {
 }
 
 UpstreamCall* UpstreamPool::send(const UpstreamRequest& request, int responseTimeoutMs,
-                                 QObject* owner) {
-    auto* call = new UpstreamCall(owner);
+                                 QObject* owner, UpstreamListener* listener) {
+    auto* call = new UpstreamCall(owner, listener);
     Target& t = target(request);
     if (t.block.isEmpty() || t.headers != request.headers) {
         t.headers = request.headers;

@@ -25,8 +25,9 @@ public:
     explicit UpstreamPool(QObject* parent = nullptr);
     ~UpstreamPool() override;
 
-    // Starts `request`; the returned call is owned by `owner`.
-    UpstreamCall* send(const UpstreamRequest& request, int responseTimeoutMs, QObject* owner);
+    // Starts `request`; the returned call is owned by `owner` and reports to `listener`.
+    UpstreamCall* send(const UpstreamRequest& request, int responseTimeoutMs, QObject* owner,
+                       UpstreamListener* listener);
 
     int idleConnections() const;
 
