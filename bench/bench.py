@@ -664,7 +664,7 @@ def main():
         with open(a.report) as f:
             print_report(json.load(f))
         return 0
-    rounds = a.rounds or (2 if a.quick else 3)
+    rounds = a.rounds if a.rounds is not None else (2 if a.quick else 3)
     if rounds < 1:
         die("--rounds must be at least 1")
     wanted = a.duration or (2 if a.quick else 6)
@@ -790,8 +790,8 @@ def main():
         mem[name] = {"idle_rss_mb": round(t.idle_rss_kb / 1024, 1), "peak_rss_mb": round(t.hwm_kb() / 1024, 1),
                      "peak_rss_after_chat64_mb": after64}
 
-    report = build_report(a, (duration, rounds, round_s), started, time.time() - t_start, targets, mock_check, results, mem, noise,
-                          problems)
+    report = build_report(a, (duration, rounds, round_s), started, time.time() - t_start, targets, mock_check, results,
+                          mem, noise, problems)
     with open(a.out, "w") as f:
         json.dump(report, f, indent=2)
     print_report(report)
