@@ -10,7 +10,9 @@ generator and the mock upstream pinned to core 1:
   agentrouter  `agentrouter serve` with workers=1 and a real minted key
 Cases (case-major: each case runs against every target before the next case): chat at 1, 16 and
 64 connections and embeddings at 16 (wrk + bench/wrk/post.lua); streams at 1 and 16 with no delay
-and at 64 with 10 ms between chunks (bench/client/sse_client.c).
+and at 64 with 10 ms between chunks (bench/client/sse_client.c). Each case runs in interleaved
+rounds: every target gets its share of the case's time in each round, in an order rotated per round,
+so the machine's drift over seconds to minutes lands on every target about equally.
 Writes a table to stdout and bench/out/results.json.
 """
 import argparse
@@ -22,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -473,13 +476,18 @@ class Noise:
         self.capacity = 0.0
 
     def measure(self, before, after, ours_ticks, elapsed):
+        """The figures of one load run; the raw ticks go along so that rounds can be summed."""
         cap = elapsed * TICK * NCPU
         other = max(0.0, (after["busy"] - before["busy"]) - ours_ticks)
         steal = after["steal"] - before["steal"]
         self.other += other
         self.steal += steal
         self.capacity += cap
-        o, s = 100 * other / cap, 100 * steal / cap
+        return dict(self.figures(other, steal, cap),
+                    noise_ticks={"other": round(other, 1), "steal": steal, "capacity": round(cap, 1)})
+
+    def figures(self, other, steal, cap):
+        o, s = (100 * other / cap, 100 * steal / cap) if cap else (0.0, 0.0)
         return {"other_cpu_pct": round(o, 2), "steal_pct": round(s, 2),
                 "noisy": o > self.threshold or s > self.threshold}
 
@@ -510,6 +518,8 @@ def measured(fn, gw, everyone, noise):
     ours = (all1 - all0) + load_cpu * TICK + own
     n = res.get("requests") or res.get("complete") or 0
     gw_secs = (gw1 - gw0) / TICK
+    res["elapsed_s"] = round(elapsed, 3)
+    res["loadgen_cpu_s"] = round(load_cpu, 3)
     res["gateway_cpu_s"] = round(gw_secs, 3)
     res["gateway_cpu_pct"] = round(100 * gw_secs / elapsed, 1)
     res["cpu_us_per_req"] = round(1e6 * gw_secs / n, 2) if n else None
@@ -518,6 +528,96 @@ def measured(fn, gw, everyone, noise):
     res["peak_rss_mb"] = round(gw.hwm_kb() / 1024, 1)
     res.update(noise.measure(st0, st1, ours, elapsed))
     return res
+
+
+def run_rounds(jobs, rounds, everyone, noise, label):
+    """Interleaved rounds: jobs is a list of (name, target, fn); in round k every job runs once,
+    starting at job k mod N, so a slow patch of the machine lands on every target about equally.
+    Returns {name: [one measured() result per round]}, in the jobs' order."""
+    per = {name: [] for name, _, _ in jobs}
+    for k in range(rounds):
+        for i in range(len(jobs)):
+            name, t, fn = jobs[(k + i) % len(jobs)]
+            log(f"{label:<16} round {k + 1}/{rounds}  {name}")
+            res = measured(fn, t, everyone, noise)
+            res["round"], res["position"] = k + 1, i + 1
+            per[name].append(res)
+            if t.proc.poll() is not None:
+                log(f"{name} exited (code {t.proc.returncode}) during {label}")
+    return per
+
+
+def median(vals):
+    vals = [v for v in vals if v is not None]
+    return round(statistics.median(vals), 4) if vals else None
+
+
+def weighted_mean(pairs):
+    """pairs of (value, weight); None when nothing weighs."""
+    w = sum(n for v, n in pairs if v is not None)
+    return round(sum(v * n for v, n in pairs if v is not None) / w, 4) if w else None
+
+
+def spread_pct(vals, whole):
+    """Half the range across rounds, as a percentage of the whole case's figure: '±x%' in the table."""
+    vals = [v for v in vals if v is not None]
+    if len(vals) < 2 or not whole:
+        return None
+    return round(100 * (max(vals) - min(vals)) / 2 / whole, 1)
+
+
+def aggregate(kind, rounds, noise):
+    """One case and target from its rounds: rates and CPU per request from the sums, errors summed,
+    peak RSS the maximum, each latency percentile the median of the rounds' figures."""
+    failed = [r for r in rounds if "error" in r]
+    if failed:
+        return {"error": f"round {failed[0].get('round', '?')}: {failed[0]['error']}", "rounds": rounds}
+    out = {}
+    count = "requests" if kind == "wrk" else "complete"
+    for k in (("requests",) if kind == "wrk" else ("streams", "complete", "incomplete")) + ("errors",):
+        out[k] = sum(r[k] for r in rounds)
+    out["errors_detail"] = {}
+    for r in rounds:
+        for k, v in r["errors_detail"].items():
+            out["errors_detail"][k] = out["errors_detail"].get(k, 0) + v
+    secs = sum(r["seconds"] for r in rounds)
+    out["seconds"] = round(secs, 3)
+    rate = "rps" if kind == "wrk" else "streams_per_s"
+    out[rate] = round(out[count] / secs, 1) if secs else None
+    # Rounds with no request carry no latency: they stay out of the medians.
+    timed = [r for r in rounds if r[count]]
+    if kind == "wrk":
+        for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms"):
+            out[k] = median(r[k] for r in timed)
+        out["mean_ms"] = weighted_mean([(r["mean_ms"], r[count]) for r in timed])
+        out["max_ms"] = max((r["max_ms"] for r in rounds), default=None)
+    else:
+        for dist in ("ttfb_ms", "first_event_ms", "total_ms"):
+            out[dist] = {p: median(r[dist][p] for r in timed) for p in ("p50", "p90", "p99")}
+        out["total_ms"]["mean"] = weighted_mean([(r["total_ms"]["mean"], r[count]) for r in timed])
+        out["events_per_read_extra"] = weighted_mean([(r["events_per_read_extra"], r[count]) for r in timed])
+    elapsed = sum(r["elapsed_s"] for r in rounds)
+    gw = sum(r["gateway_cpu_s"] for r in rounds)
+    out["gateway_cpu_s"] = round(gw, 3)
+    out["gateway_cpu_pct"] = round(100 * gw / elapsed, 1) if elapsed else None
+    out["cpu_us_per_req"] = round(1e6 * gw / out[count], 2) if out[count] else None
+    out["loadgen_cpu_pct"] = round(100 * sum(r["loadgen_cpu_s"] for r in rounds) / elapsed, 1) if elapsed else None
+    out["rss_mb"] = rounds[-1]["rss_mb"]
+    out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rounds)
+    out.update(noise.figures(*(sum(r["noise_ticks"][k] for r in rounds) for k in ("other", "steal", "capacity"))))
+    rates = [r[rate] for r in rounds]
+    cpus = [r["cpu_us_per_req"] for r in rounds if r["cpu_us_per_req"] is not None]
+    out["spread"] = {"rate_min": min(rates), "rate_max": max(rates), "rate_pct": spread_pct(rates, out[rate]),
+                     "cpu_min": min(cpus, default=None), "cpu_max": max(cpus, default=None),
+                     "cpu_pct": spread_pct(cpus, out["cpu_us_per_req"])}
+    out["rounds"] = rounds
+    return out
+
+
+def case_noise(per_target, noise):
+    """other% and steal over the whole case: every target's rounds together."""
+    rounds = [r for rs in per_target.values() for r in rs if "noise_ticks" in r]
+    return noise.figures(*(sum(r["noise_ticks"][k] for r in rounds) for k in ("other", "steal", "capacity")))
 
 
 def fmt(v, nd=2):
@@ -536,8 +636,11 @@ def ratio(a, b):
 
 def main():
     ap = argparse.ArgumentParser(description="Agent Router Desktop benchmark (bench/README.md)")
-    ap.add_argument("--quick", action="store_true", help="2 s cases (the whole run in about 90 s)")
-    ap.add_argument("--duration", type=float, help="whole seconds per case (default 7, quick 2)")
+    ap.add_argument("--quick", action="store_true", help="2 s cases in 2 rounds (the whole run in about 2 minutes)")
+    ap.add_argument("--duration", type=float, help="seconds per case and target (default 6, quick 2), split into "
+                                                   "--rounds rounds of whole seconds (wrk's unit)")
+    ap.add_argument("--rounds", type=int, help="interleaved rounds per case (default 3, quick 2): each round runs "
+                                               "every target for duration/rounds, in an order rotated per round")
     ap.add_argument("--agentrouter", default=os.environ.get("AGENTROUTER_BIN"), help="agentrouter binary")
     ap.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ",".join(TARGETS))
     ap.add_argument("--baseline", metavar="BIN",
@@ -561,7 +664,14 @@ def main():
         with open(a.report) as f:
             print_report(json.load(f))
         return 0
-    duration = max(1, round(a.duration or (2 if a.quick else 7)))  # wrk takes whole seconds
+    rounds = a.rounds if a.rounds is not None else (2 if a.quick else 3)
+    if rounds < 1:
+        die("--rounds must be at least 1")
+    wanted = a.duration or (2 if a.quick else 6)
+    round_s = max(1, round(wanted / rounds))  # wrk takes whole seconds
+    duration = round_s * rounds
+    if duration != wanted:
+        log(f"bench: {rounds} rounds of {round_s} s (wrk takes whole seconds): {duration} s per case, not {wanted:g}")
     warm = 1 if a.quick else 2
     want = [x for x in a.targets.split(",") if x]
     cases = [c for c in CASES if c["name"] in a.cases.split(",")]
@@ -645,10 +755,11 @@ def main():
         m2 = Target("mock@core0", m2port, m2p, {})
         ns = Target("nginx-static", nginx_static_port, targets["nginx"].proc, {})
         ns.pids = targets["nginx"].pids
-        mock_check = {}
         for t in (m2, ns):
             run_wrk(t, 16, "chat", warm / 2)
-            mock_check[t.name] = measured(lambda t=t: run_wrk(t, 16, "chat", duration), t, everyone + [m2], noise)
+        per = run_rounds([(t.name, t, lambda t=t: run_wrk(t, 16, "chat", round_s)) for t in (m2, ns)], rounds,
+                         everyone + [m2], noise, "mock check")
+        mock_check = {name: aggregate("wrk", rs, noise) for name, rs in per.items()}
         m2p.terminate()
         m2p.wait()
 
@@ -661,15 +772,16 @@ def main():
     for c in cases:
         row = {"case": c["name"], "kind": c["kind"], "connections": c["conns"],
                "endpoint": c.get("endpoint", "chat-stream"), "delay_ms": c.get("delay_ms", 0), "results": {}}
+        jobs = []
         for name, t in targets.items():
-            log(f"{c['name']:<16} {name}")
             if c["kind"] == "wrk":
-                fn = lambda t=t: run_wrk(t, c["conns"], c["endpoint"], duration)  # noqa: E731
+                fn = lambda t=t: run_wrk(t, c["conns"], c["endpoint"], round_s)  # noqa: E731
             else:
-                fn = lambda t=t: run_stream_client(t, c["conns"], c["delay_ms"], duration)  # noqa: E731
-            row["results"][name] = measured(fn, t, everyone, noise)
-            if t.proc.poll() is not None:
-                log(f"{name} exited (code {t.proc.returncode}) during {c['name']}")
+                fn = lambda t=t: run_stream_client(t, c["conns"], c["delay_ms"], round_s)  # noqa: E731
+            jobs.append((name, t, fn))
+        per = run_rounds(jobs, rounds, everyone, noise, c["name"])
+        row["results"] = {name: aggregate(c["kind"], rs, noise) for name, rs in per.items()}
+        row["noise"] = case_noise(per, noise)
         results.append(row)
 
     mem = {}
@@ -678,8 +790,8 @@ def main():
         mem[name] = {"idle_rss_mb": round(t.idle_rss_kb / 1024, 1), "peak_rss_mb": round(t.hwm_kb() / 1024, 1),
                      "peak_rss_after_chat64_mb": after64}
 
-    report = build_report(a, duration, started, time.time() - t_start, targets, mock_check, results, mem, noise,
-                          problems)
+    report = build_report(a, (duration, rounds, round_s), started, time.time() - t_start, targets, mock_check, results,
+                          mem, noise, problems)
     with open(a.out, "w") as f:
         json.dump(report, f, indent=2)
     print_report(report)
@@ -699,7 +811,19 @@ def get(results, case, target, key):
     return None
 
 
-def build_report(a, duration, started, wall, targets, mock_check, results, mem, noise, problems):
+def round_ratios(results, case, target, other, key):
+    """target / other round by round (the two ran within the same round, close in time): [min, max],
+    or None without rounds (an earlier results.json, a failed round)."""
+    mine, theirs = get(results, case, target, "rounds"), get(results, case, other, "rounds")
+    if not mine or not theirs:
+        return None
+    by_round = {r["round"]: r.get(key) for r in theirs}
+    vals = [ratio(r.get(key), by_round.get(r["round"])) for r in mine]
+    vals = [v for v in vals if v is not None]
+    return [min(vals), max(vals)] if vals else None
+
+
+def build_report(a, timing, started, wall, targets, mock_check, results, mem, noise, problems):
     versions = {}
     try:
         versions["agentrouter"] = subprocess.run([a.agentrouter, "--version"], capture_output=True, text=True,
@@ -747,7 +871,22 @@ def build_report(a, duration, started, wall, targets, mock_check, results, mem, 
         ar_cpu = get(results, c, "agentrouter", "cpu_us_per_req")
         row["cpu_vs_nginx"] = ratio(ar_cpu, get(results, c, "nginx", "cpu_us_per_req"))
         row["cpu_vs_portkey"] = ratio(ar_cpu, get(results, c, "portkey", "cpu_us_per_req"))
+        # The same ratios round by round: how far apart the rounds' own comparisons were.
+        rate = "rps" if r["kind"] == "wrk" else "streams_per_s"
+        row["rounds"] = {}
+        for other, tag in (("nginx", "nginx"), ("portkey", "portkey"), ("agentrouter-noledger", "noledger"),
+                           ("agentrouter-base", "base"), ("agentrouter-gui", "gui")):
+            rr, cr = (round_ratios(results, c, "agentrouter", other, k) for k in (rate, "cpu_us_per_req"))
+            if tag == "gui":  # read the other way round: the window's figure over headless
+                rr, cr = (round_ratios(results, c, other, "agentrouter", k) for k in (rate, "cpu_us_per_req"))
+            if rr:
+                row["rounds"][f"rps_vs_{tag}"] = rr
+            if cr:
+                row["rounds"][f"cpu_vs_{tag}"] = cr
         ratios.append(row)
+
+    def rounds_of(case, key):
+        return next((x["rounds"].get(key) for x in ratios if x["case"] == case), None)
 
     def mx(target):
         vals = [get(results, c, target, "rps") for c in ("chat-1", "chat-16", "chat-64")]
@@ -756,15 +895,16 @@ def build_report(a, duration, started, wall, targets, mock_check, results, mem, 
 
     checks = []
 
-    def check(name, value, limit, ok, unit=""):
+    def check(name, value, limit, ok, unit="", rounds=None):
         checks.append({"target": name, "value": value, "limit": limit, "unit": unit,
-                       "met": None if ok is None else bool(ok)})
+                       "met": None if ok is None else bool(ok), "rounds": rounds})
 
     ar_max, ng_max, pk_max = mx("agentrouter"), mx("nginx"), mx("portkey")
     check("throughput >= 0.5x nginx (max chat req/s, one core)", ratio(ar_max, ng_max), 0.5,
           None if ratio(ar_max, ng_max) is None else ratio(ar_max, ng_max) >= 0.5, "x")
     cr = ratio(get(results, "chat-16", "agentrouter", "cpu_us_per_req"), get(results, "chat-16", "nginx", "cpu_us_per_req"))
-    check("CPU per request <= 2x nginx (chat-16)", cr, 2.0, None if cr is None else cr <= 2.0, "x")
+    check("CPU per request <= 2x nginx (chat-16)", cr, 2.0, None if cr is None else cr <= 2.0, "x",
+          rounds_of("chat-16", "cpu_vs_nginx"))
     pr = ratio(ar_max, pk_max)
     check("throughput >= 25x Portkey (max chat req/s)", pr, 25, None if pr is None else pr >= 25, "x")
     ar50, ng50 = get(results, "chat-1", "agentrouter", "p50_ms"), get(results, "chat-1", "nginx", "p50_ms")
@@ -788,7 +928,8 @@ def build_report(a, duration, started, wall, targets, mock_check, results, mem, 
     for case in ("chat-16", "stream-16"):
         key = "rps" if case.startswith("chat") else "streams_per_s"
         lr = ratio(get(results, case, "agentrouter", key), get(results, case, "agentrouter-noledger", key))
-        check(f"ledger on vs off: throughput >= 0.95x ({case})", lr, 0.95, None if lr is None else lr >= 0.95, "x")
+        check(f"ledger on vs off: throughput >= 0.95x ({case})", lr, 0.95, None if lr is None else lr >= 0.95, "x",
+              rounds_of(case, "rps_vs_noledger"))
     l50, n50 = get(results, "chat-1", "agentrouter", "p50_ms"), get(results, "chat-1", "agentrouter-noledger", "p50_ms")
     d = round(l50 - n50, 3) if l50 is not None and n50 is not None else None
     check("ledger on vs off: added p50 at 1 connection <= 0.02 ms", d, 0.02, None if d is None else d <= 0.02,
@@ -803,7 +944,7 @@ def build_report(a, duration, started, wall, targets, mock_check, results, mem, 
     check("no errors, every stream complete", errs if seen else None, 0, errs == 0 if seen else None, "errors")
     gr = ratio(get(results, "chat-16", "agentrouter-gui", "rps"), get(results, "chat-16", "agentrouter", "rps"))
     check("with the GUI showing the live log: >= 80% of headless (chat-16)", gr, 0.8, None if gr is None else gr >= 0.8,
-          "x")
+          "x", rounds_of("chat-16", "rps_vs_gui"))
     check("no RSS growth over a 10-minute soak (bench/run.sh --soak 600)", None, None, None)
 
     if mock_check and "error" not in mock_check.get("mock@core0", {"error": 1}):
@@ -820,7 +961,10 @@ def build_report(a, duration, started, wall, targets, mock_check, results, mem, 
 
     return {
         "meta": {"started": started, "wall_s": round(wall, 1), "mode": "quick" if a.quick else "full",
-                 "seconds_per_case": duration, "cpus": NCPU, "kernel": os.uname().release,
+                 "seconds_per_case": timing[0], "rounds": timing[1], "seconds_per_round": timing[2],
+                 "aggregation": "rates and CPU per request from the rounds' sums; latency percentiles: the median "
+                                "of the rounds' percentiles; errors summed; peak RSS the maximum",
+                 "cpus": NCPU, "kernel": os.uname().release,
                  "pinning": {"gateway": f"core {GW_CORE}", "load generator and mock": f"core {LOAD_CORE}"},
                  "agentrouter": {"binary": a.agentrouter, "workers": 1,
                                  "key_policy": " ".join(BENCH_KEY_POLICY) + " (rate limiter on)"},
@@ -841,6 +985,21 @@ def noise_cell(r):
     return f"{r['other_cpu_pct']:.0f}{'!' if r['noisy'] else ''}"
 
 
+def spread_cell(r, key):
+    """'±x%' from aggregate()'s spread; '-' for a results.json from before rounds or a single round."""
+    v = (r.get("spread") or {}).get(key)
+    return "-" if v is None else f"±{v:.0f}%" if v >= 10 else f"±{v:.1f}%"
+
+
+def range_cell(value, rr, nd):
+    """A ratio with its range across rounds: '0.97 (0.93-1.01)'."""
+    return fmt(value, nd) + (f" ({fmt(rr[0], nd)}-{fmt(rr[1], nd)})" if rr else "")
+
+
+ROUNDS_NOTE = ("rounds: req/s and cpu/req from the rounds' sums, each latency percentile the median of the rounds';\n"
+               "±x% = half the range of the rounds' own figures, as % of the whole case's")
+
+
 def print_table(headers, rows):
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join(str(h).rjust(w) if i else str(h).ljust(w) for i, (h, w) in enumerate(zip(headers, widths)))
@@ -855,7 +1014,12 @@ def print_report(rep):
     m = rep["meta"]
     n = rep["noise"]
     print()
-    print(f"Agent Router Desktop benchmark - {m['mode']} run, {m['seconds_per_case']} s per case, "
+    if m.get("rounds"):
+        per = f"{m['seconds_per_case']} s per case and target in {m['rounds']} interleaved rounds of " \
+              f"{m['seconds_per_round']} s (order rotated each round)"
+    else:
+        per = f"{m['seconds_per_case']} s per case, targets one after another"
+    print(f"Agent Router Desktop benchmark - {m['mode']} run, {per}, "
           f"{m['started']}, {m['wall_s']} s; gateway on core {GW_CORE}, load+mock on core {LOAD_CORE}")
     print(f"versions: {json.dumps(m['versions'])}")
     if "agentrouter_ledger_file" in m:
@@ -872,10 +1036,11 @@ def print_report(rep):
         for name, r in rep["mock_check"].items():
             if name == "verdict" or "error" in r:
                 continue
-            rows.append([name, fmt(r.get("rps"), 0), fmt(r.get("p50_ms"), 3), fmt(r.get("p99_ms"), 3),
-                         fmt(r.get("cpu_us_per_req")), r.get("errors"), fmt(r.get("loadgen_cpu_pct"), 0)])
+            rows.append([name, fmt(r.get("rps"), 0), spread_cell(r, "rate_pct"), fmt(r.get("p50_ms"), 3),
+                         fmt(r.get("p99_ms"), 3), fmt(r.get("cpu_us_per_req")), spread_cell(r, "cpu_pct"),
+                         r.get("errors"), fmt(r.get("loadgen_cpu_pct"), 0)])
         print("Mock check (chat-16, each on core 0, answering the same body):")
-        print_table(["server", "req/s", "p50 ms", "p99 ms", "cpu us/req", "errors", "wrk cpu%"], rows)
+        print_table(["server", "req/s", "±req/s", "p50 ms", "p99 ms", "cpu us/req", "±cpu", "errors", "wrk cpu%"], rows)
         v = rep["mock_check"].get("verdict")
         if v:
             print(f"The mock costs {fmt(v['mock_cpu_us_per_req'])} us of CPU per request: nginx answering the same body "
@@ -888,32 +1053,36 @@ def print_report(rep):
             continue
         for name, r in c["results"].items():
             if "error" in r:
-                rows.append([c["case"], name, r["error"][:60]] + [""] * 9)
+                rows.append([c["case"], name, r["error"][:60]] + [""] * 11)
                 continue
-            rows.append([c["case"], name, fmt(r["rps"], 0), fmt(r["p50_ms"], 3), fmt(r["p90_ms"], 3),
-                         fmt(r["p99_ms"], 3), r["errors"], fmt(r["cpu_us_per_req"], 1), fmt(r["gateway_cpu_pct"], 0),
-                         fmt(r["loadgen_cpu_pct"], 0), fmt(r["peak_rss_mb"], 1), noise_cell(r)])
+            rows.append([c["case"], name, fmt(r["rps"], 0), spread_cell(r, "rate_pct"), fmt(r["p50_ms"], 3),
+                         fmt(r["p90_ms"], 3), fmt(r["p99_ms"], 3), r["errors"], fmt(r["cpu_us_per_req"], 1),
+                         spread_cell(r, "cpu_pct"), fmt(r["gateway_cpu_pct"], 0), fmt(r["loadgen_cpu_pct"], 0),
+                         fmt(r["peak_rss_mb"], 1), noise_cell(r)])
     print("Requests (wrk, 1 thread; cpu = the target's own CPU time; load% = wrk on core 1;")
-    print("other% = CPU of other processes, % of the machine, '!' = noisy):")
-    print_table(["case", "target", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "cpu us/req", "cpu%", "load%",
-                 "peak MB", "other%"], rows)
+    print("other% = CPU of other processes, % of the machine, '!' = noisy" +
+          (";\n" + ROUNDS_NOTE + "):" if m.get("rounds") else "):"))
+    print_table(["case", "target", "req/s", "±req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "cpu us/req", "±cpu",
+                 "cpu%", "load%", "peak MB", "other%"], rows)
     rows = []
     for c in rep["cases"]:
         if c["kind"] != "stream":
             continue
         for name, r in c["results"].items():
             if "error" in r:
-                rows.append([c["case"], name, r["error"][:60]] + [""] * 10)
+                rows.append([c["case"], name, r["error"][:60]] + [""] * 12)
                 continue
-            rows.append([c["case"], name, fmt(r["streams_per_s"], 0), fmt(r["ttfb_ms"]["p50"], 3),
-                         fmt(r["ttfb_ms"]["p99"], 3), fmt(r["total_ms"]["p50"], 3), fmt(r["total_ms"]["p99"], 3),
-                         r["complete"], r["incomplete"], r["errors"], fmt(r["cpu_us_per_req"], 1),
-                         fmt(r["events_per_read_extra"], 1), fmt(r["peak_rss_mb"], 1), noise_cell(r)])
+            rows.append([c["case"], name, fmt(r["streams_per_s"], 0), spread_cell(r, "rate_pct"),
+                         fmt(r["ttfb_ms"]["p50"], 3), fmt(r["ttfb_ms"]["p99"], 3), fmt(r["total_ms"]["p50"], 3),
+                         fmt(r["total_ms"]["p99"], 3), r["complete"], r["incomplete"], r["errors"],
+                         fmt(r["cpu_us_per_req"], 1), spread_cell(r, "cpu_pct"), fmt(r["events_per_read_extra"], 1),
+                         fmt(r["peak_rss_mb"], 1), noise_cell(r)])
     print("Streams (20 chunks + usage + [DONE]; ttfb = first response byte; paced = 10 ms between chunks;")
     print("batched = events per stream that came in the same read as an earlier one: 21 = all at once;")
-    print("with 10 ms pacing the mock itself sends the last 3 events together, so 2 is the floor):")
-    print_table(["case", "target", "streams/s", "ttfb p50", "ttfb p99", "total p50", "total p99", "complete",
-                 "incompl", "errors", "cpu us/stream", "batched", "peak MB", "other%"], rows)
+    print("with 10 ms pacing the mock itself sends the last 3 events together, so 2 is the floor" +
+          (";\n" + ROUNDS_NOTE + "; batched the mean over all streams):" if m.get("rounds") else "):"))
+    print_table(["case", "target", "streams/s", "±str/s", "ttfb p50", "ttfb p99", "total p50", "total p99",
+                 "complete", "incompl", "errors", "cpu us/stream", "±cpu", "batched", "peak MB", "other%"], rows)
     rows = [[name, fmt(v["idle_rss_mb"], 1), fmt(v["peak_rss_after_chat64_mb"], 1), fmt(v["peak_rss_mb"], 1)]
             for name, v in rep["memory"].items()]
     print("Memory (RSS of the process tree, MB):")
@@ -926,9 +1095,11 @@ def print_report(rep):
         else:
             added = f"{fmt(r.get('added_ttfb_p50_ms_nginx'), 3)} / {fmt(r.get('added_ttfb_p50_ms_portkey'), 3)} / " \
                     f"{fmt(r.get('added_ttfb_p50_ms_agentrouter'), 3)}"
-        rows.append([r["case"], fmt(r.get("rps_vs_nginx"), 3), fmt(r.get("rps_vs_portkey"), 2),
-                     fmt(r.get("cpu_vs_nginx"), 2), fmt(r.get("cpu_vs_portkey"), 3), added])
-    print("Agent Router vs nginx and Portkey (same run):")
+        rr = r.get("rounds") or {}
+        rows.append([r["case"], range_cell(r.get("rps_vs_nginx"), rr.get("rps_vs_nginx"), 3),
+                     fmt(r.get("rps_vs_portkey"), 2), range_cell(r.get("cpu_vs_nginx"), rr.get("cpu_vs_nginx"), 2),
+                     fmt(r.get("cpu_vs_portkey"), 3), added])
+    print("Agent Router vs nginx and Portkey (same run; in brackets the lowest and highest of the rounds' own ratios):")
     print_table(["case", "req/s vs nginx", "req/s vs Portkey", "cpu/req vs nginx", "cpu/req vs Portkey",
                  "added p50 ms (ttfb for streams) nginx / Portkey / AR"], rows)
     rows = []
@@ -937,22 +1108,26 @@ def print_report(rep):
         if not now or "error" in now or ((not base or "error" in base) and (not off or "error" in off)):
             continue
         key = "rps" if c["kind"] == "wrk" else "streams_per_s"
+        rr = next((x.get("rounds") or {} for x in rep["ratios"] if x["case"] == c["case"]), {})
         row = [c["case"]]
-        for other in (base, off):
+        for other, tag in ((base, "base"), (off, "noledger")):
             ok = other and "error" not in other
-            row += [fmt(ratio(now.get(key), other.get(key)) if ok else None, 3),
-                    fmt(ratio(now.get("cpu_us_per_req"), other.get("cpu_us_per_req")) if ok else None, 3)]
+            row += [range_cell(ratio(now.get(key), other.get(key)) if ok else None, rr.get(f"rps_vs_{tag}"), 3),
+                    range_cell(ratio(now.get("cpu_us_per_req"), other.get("cpu_us_per_req")) if ok else None,
+                               rr.get(f"cpu_vs_{tag}"), 3)]
         rows.append(row)
     if rows:
-        print("Agent Router (this build, ledger on) vs the baseline build and vs itself with the ledger off (same run):")
+        print("Agent Router (this build, ledger on) vs the baseline build and vs itself with the ledger off (same run;")
+        print("in brackets the lowest and highest of the rounds' own ratios):")
         print_table(["case", "req/s vs base", "cpu/req vs base", "req/s vs ledger off", "cpu/req vs ledger off"], rows)
     rows = []
     for t in rep["targets"]:
         met = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        rr = t.get("rounds")
         rows.append([t["target"], fmt(t["value"], 3) + (" " + t["unit"] if t["value"] is not None and t["unit"] else ""),
-                     fmt(t["limit"]), met])
-    print("Targets (issue 8):")
-    print_table(["target", "value", "limit", "status"], rows)
+                     f"{fmt(rr[0], 3)}-{fmt(rr[1], 3)}" if rr else "", fmt(t["limit"]), met])
+    print("Targets (issue 8; rounds = the lowest and highest of the rounds' own ratios, where there is one):")
+    print_table(["target", "value", "rounds", "limit", "status"], rows)
     if n.get("noisy"):
         print("NOTE: the machine was busy during this run (see 'noise' per case); ratios are less reliable.")
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (issue 8), in one command:
 #   bench/run.sh            full run (about 5 minutes)
-#   bench/run.sh --quick    short run (about 90 seconds)
+#   bench/run.sh --quick    short run (about 2 minutes)
 #   bench/run.sh --profile perf|callgrind   profile agentrouter under chat-16 instead
 # Installs what is missing (Debian: wrk, nginx, gcc, python3, linux-perf/valgrind for --profile; npm:
 # the Portkey gateway into bench/portkey), builds the mock upstream and the streaming client into
