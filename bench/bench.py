@@ -532,12 +532,17 @@ def measured(fn, gw, everyone, noise):
 
 def run_rounds(jobs, rounds, everyone, noise, label):
     """Interleaved rounds: jobs is a list of (name, target, fn); in round k every job runs once,
-    starting at job k mod N, so a slow patch of the machine lands on every target about equally.
+    starting at job k mod N (the order reversed in odd rounds), so a slow patch of the machine
+    lands on every target about equally.
     Returns {name: [one measured() result per round]}, in the jobs' order."""
     per = {name: [] for name, _, _ in jobs}
     for k in range(rounds):
-        for i in range(len(jobs)):
-            name, t, fn = jobs[(k + i) % len(jobs)]
+        # Rotated, and reversed every other round: a target does not always follow the same
+        # neighbour (say agentrouter after portkey, whose node process settles for a moment).
+        order = [jobs[(k + i) % len(jobs)] for i in range(len(jobs))]
+        if k % 2:
+            order.reverse()
+        for i, (name, t, fn) in enumerate(order):
             log(f"{label:<16} round {k + 1}/{rounds}  {name}")
             res = measured(fn, t, everyone, noise)
             res["round"], res["position"] = k + 1, i + 1
