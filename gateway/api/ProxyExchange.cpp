@@ -4,6 +4,7 @@
 #include <QRandomGenerator>
 #include <QTimer>
 #include <algorithm>
+#include <cstring>
 
 #include "core/GatewayContext.h"
 #include "core/TextAppend.h"
@@ -123,8 +124,10 @@ void ProxyExchange::upstreamData(const QByteArray& data) {
         return;
     }
     QList<SseEvent> events;
+    events.reserve(32);
     m_sse.feed(data, events);
     QList<QByteArray> payloads;
+    payloads.reserve(events.size());
     for (const SseEvent& e : events) {
         Status s = m_translator->translateEvent(e, payloads);
         if (!s) {
@@ -141,11 +144,21 @@ void ProxyExchange::upstreamData(const QByteArray& data) {
 void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
     if (payloads.isEmpty() || !m_responder) return;
     if (!m_responder->headersSent()) beginStream();
-    QByteArray chunk;
+    // One allocation for the chunk: QByteArray's appends cost more than the bytes they copy.
+    QList<QByteArray> framed;
+    framed.reserve(payloads.size());
+    qsizetype size = 0;
     for (const QByteArray& p : payloads) {
-        chunk += "data: ";
-        chunk += withCost(p);
-        chunk += "\n\n";
+        framed.append(withCost(p));
+        size += framed.last().size() + 8;
+    }
+    QByteArray chunk(size, Qt::Uninitialized);
+    char* out = chunk.data();
+    for (const QByteArray& p : framed) {
+        std::memcpy(out, "data: ", 6);
+        std::memcpy(out + 6, p.constData(), size_t(p.size()));
+        std::memcpy(out + 6 + p.size(), "\n\n", 2);
+        out += p.size() + 8;
     }
     m_responder->writeChunk(chunk);
     if (m_context.events->wants(RequestEvent::Kind::Delta)) {
@@ -354,6 +367,7 @@ RequestEvent ProxyExchange::accounted(int status) const {
 
 QByteArray ProxyExchange::withCost(const QByteArray& payload) {
     if (!m_translator->usage().known()) {
+        if (m_uncountedChunks.capacity() == 0) m_uncountedChunks.reserve(32);
         m_uncountedChunks.append(payload);  // shares the bytes
         return payload;
     }

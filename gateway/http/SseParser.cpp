@@ -1,19 +1,31 @@
 #include "http/SseParser.h"
 
+#include <cstring>
+
 namespace ar {
 
 void SseParser::feed(const QByteArray& bytes, QList<SseEvent>& out) {
-    m_buffer.append(bytes);
-    while (true) {
-        const qsizetype nl = m_buffer.indexOf('\n', m_pos);
-        if (nl < 0) break;
+    if (m_pos == m_buffer.size()) {
+        m_buffer = bytes;  // nothing left over: share the bytes instead of copying them
+        m_pos = 0;
+    } else {
+        m_buffer.append(bytes);
+    }
+    const char* data = m_buffer.constData();
+    const qsizetype size = m_buffer.size();
+    while (m_pos < size) {
+        const void* hit = std::memchr(data + m_pos, '\n', size_t(size - m_pos));
+        if (!hit) break;
+        const qsizetype nl = static_cast<const char*>(hit) - data;
         qsizetype end = nl;
-        if (end > m_pos && m_buffer.at(end - 1) == '\r') --end;
-        dispatchLine(QByteArrayView(m_buffer.constData() + m_pos, end - m_pos), out);
+        if (end > m_pos && data[end - 1] == '\r') --end;
+        dispatchLine(QByteArrayView(data + m_pos, end - m_pos), out);
         m_pos = nl + 1;
     }
-    // Compact once the consumed prefix dominates, so long streams stay O(n).
-    if (m_pos > 4096 && m_pos * 2 > m_buffer.size()) {
+    if (m_pos == size) {  // all consumed: let the bytes go
+        m_buffer.clear();
+        m_pos = 0;
+    } else if (m_pos > 4096 && m_pos * 2 > size) {  // compact, so long streams stay O(n)
         m_buffer.remove(0, m_pos);
         m_pos = 0;
     }

@@ -53,5 +53,38 @@ TEST(SseParser, CommentsAreIgnoredAndMultiLineDataJoined) {
     EXPECT_EQ(events[0].data, "a\nb");
 }
 
+TEST(SseParser, AnySplitOfALongStreamGivesTheSameEvents) {
+    // Reads end anywhere: mid-line, between '\r' and '\n', after a whole event. Long enough
+    // that the consumed prefix is compacted while a partial line is held.
+    QByteArray stream;
+    for (int i = 0; i < 400; ++i) {
+        const char* sep = i % 3 == 0 ? "\r\n" : "\n";
+        if (i % 5 == 0) stream += QByteArray("event: e") + QByteArray::number(i) + sep;
+        stream += "data: {\"i\":" + QByteArray::number(i) + ",\"pad\":\"" + QByteArray(i % 97, 'x') + "\"}" + sep;
+        if (i % 7 == 0) stream += QByteArray(": ping") + sep;
+        stream += sep;
+    }
+    const QList<SseEvent> whole = parseAll({stream});
+    ASSERT_EQ(whole.size(), 400);
+    EXPECT_EQ(whole[5].event, "e5");
+    EXPECT_EQ(whole[399].data, "{\"i\":399,\"pad\":\"" + QByteArray(399 % 97, 'x') + "\"}");
+    quint32 seed = 1;
+    for (int run = 0; run < 20; ++run) {
+        QList<QByteArray> pieces;
+        for (qsizetype at = 0; at < stream.size();) {
+            seed = seed * 1103515245u + 12345u;
+            const qsizetype n = run == 0 ? 1 : 1 + qsizetype((seed >> 8) % 700);
+            pieces.append(stream.mid(at, n));
+            at += n;
+        }
+        const QList<SseEvent> split = parseAll(pieces);
+        ASSERT_EQ(split.size(), whole.size()) << "run " << run;
+        for (qsizetype i = 0; i < whole.size(); ++i) {
+            ASSERT_EQ(split[i].data, whole[i].data) << "run " << run << " event " << i;
+            ASSERT_EQ(split[i].event, whole[i].event) << "run " << run << " event " << i;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace ar

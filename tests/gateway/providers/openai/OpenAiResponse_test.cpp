@@ -2,6 +2,10 @@
 // "usage" is read, without a full parse.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <random>
+#include <string>
+
 #include "providers/openai/JsonMember.h"
 #include "providers/openai/OpenAiTranslator.h"
 #include "support/TestData.h"
@@ -50,6 +54,37 @@ TEST(JsonMember, MentionsUsageObjectOnlyForAUsageKeyWithAnObject) {
     EXPECT_FALSE(json_member::mentionsUsageObject(R"({"usage_hint":{}})"));
     EXPECT_FALSE(json_member::mentionsUsageObject(R"({"usage")"));
     EXPECT_FALSE(json_member::mentionsUsageObject(""));
+    EXPECT_TRUE(json_member::mentionsUsageObject(R"("usage":{})")) << "the key at the very start";
+    EXPECT_TRUE(json_member::mentionsUsageObject(R"({"u":1,"uusage":{},"use":"u","usage":{"a":1}})"));
+    EXPECT_FALSE(json_member::mentionsUsageObject(R"({"u":"uu","usage":[{}]})"));
+}
+
+TEST(JsonMember, MentionsUsageObjectAgreesWithAPlainSearchOnRandomText) {
+    // The definition, written the slow way: some "usage" followed by blanks, ':', blanks, '{'.
+    auto reference = [](const std::string& s) {
+        for (size_t at = s.find("\"usage\""); at != std::string::npos; at = s.find("\"usage\"", at + 1)) {
+            size_t q = at + 7;
+            while (q < s.size() && std::strchr(" \n\r\t", s[q]) && s[q]) ++q;
+            if (q >= s.size() || s[q] != ':') continue;
+            ++q;
+            while (q < s.size() && std::strchr(" \n\r\t", s[q]) && s[q]) ++q;
+            if (q < s.size() && s[q] == '{') return true;
+        }
+        return false;
+    };
+    std::mt19937 rng(8);
+    const std::string alphabet = "\"usage:{ u\"usage\"x";
+    int found = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string s;
+        const int n = int(rng() % 40);
+        for (int k = 0; k < n; ++k) s += alphabet[rng() % alphabet.size()];
+        if (rng() % 4 == 0) s.insert(rng() % (s.size() + 1), "\"usage\":{");
+        const bool expected = reference(s);
+        found += expected;
+        ASSERT_EQ(json_member::mentionsUsageObject(QByteArrayView(s.data(), qsizetype(s.size()))), expected) << s;
+    }
+    EXPECT_GT(found, 1000);  // both answers were exercised
 }
 
 ProviderConfig openAi() {
