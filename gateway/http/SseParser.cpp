@@ -44,8 +44,12 @@ void SseParser::dispatchLine(QByteArrayView line, QList<SseEvent>& out) {
     QByteArrayView value = colon < 0 ? QByteArrayView() : line.sliced(colon + 1);
     if (!value.isEmpty() && value.front() == ' ') value = value.sliced(1);
     if (field == "data") {
-        if (m_hasData) m_current.data.append('\n');
-        m_current.data.append(value.data(), value.size());
+        if (m_hasData) {
+            m_current.data.append('\n');
+            m_current.data.append(value.data(), value.size());
+        } else {
+            m_current.data = value.toByteArray();  // the usual single line: one allocation, no append
+        }
         m_hasData = true;
     } else if (field == "event") {
         m_current.event = value.toByteArray();
