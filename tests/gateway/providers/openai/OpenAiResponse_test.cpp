@@ -2,6 +2,9 @@
 // "usage" is read, without a full parse.
 #include <gtest/gtest.h>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <cstring>
 #include <random>
 #include <string>
@@ -41,6 +44,61 @@ TEST(JsonMember, FindsTheTopLevelMemberOnly) {
         }
         ASSERT_TRUE(got.has_value()) << c.json;
         EXPECT_EQ(got->toByteArray(), QByteArray(c.expected)) << c.json;
+    }
+}
+
+// Random JSON values with the bytes that matter to a member's extent (quotes, escaped quotes,
+// brackets and commas inside strings, long arrays of numbers), nested a few levels.
+QJsonValue randomValue(std::mt19937& rng, int depth) {
+    switch (rng() % (depth > 3 ? 3 : 6)) {
+        case 0: return double(int(rng() % 2000000) - 1000000) / 1000.0;
+        case 1: {
+            static const char* const pieces[] = {"a", "\\\"", "{", "}", "[", "]", ",", "\\", " ", "usage", ":"};
+            QString text;
+            for (int n = int(rng() % 12); n > 0; --n) text += QString::fromUtf8(pieces[rng() % 11]);
+            return text;
+        }
+        case 2: return rng() % 2 ? QJsonValue(true) : QJsonValue();
+        case 3:
+        case 4: {
+            QJsonArray a;
+            for (int n = int(rng() % (depth == 0 ? 300 : 8)); n > 0; --n) a.append(randomValue(rng, depth + 1));
+            return a;
+        }
+        default: {
+            QJsonObject o;
+            for (int n = int(rng() % 6); n > 0; --n) o.insert(QStringLiteral("k%1").arg(rng() % 50), randomValue(rng, depth + 1));
+            return o;
+        }
+    }
+}
+
+TEST(JsonMember, ReadsEveryMemberOfRandomObjectsExactly) {
+    std::mt19937 rng(4);
+    for (int run = 0; run < 400; ++run) {
+        QJsonObject object;
+        for (int n = 1 + int(rng() % 6); n > 0; --n) object.insert(QStringLiteral("m%1").arg(n), randomValue(rng, 0));
+        const QByteArray text = QJsonDocument(object).toJson(run % 2 ? QJsonDocument::Compact : QJsonDocument::Indented);
+        QStringList keys;
+        const bool ok = json_member::forEach(text, [&](QByteArrayView key, QByteArrayView value) {
+            keys.append(QString::fromUtf8(key));
+            // Each raw value, parsed on its own, is the member that was written.
+            const QByteArray wrapped = "[" + value.toByteArray() + "]";
+            QJsonParseError error;
+            const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &error);
+            EXPECT_EQ(error.error, QJsonParseError::NoError) << wrapped.left(200).constData();
+            EXPECT_EQ(doc.array().first(), object.value(QString::fromUtf8(key))) << "run " << run;
+            return true;
+        });
+        ASSERT_TRUE(ok) << text.left(300).constData();
+        EXPECT_EQ(keys, object.keys()) << "run " << run;
+        // Cut anywhere inside, the text is no longer one balanced object.
+        const qsizetype cut = 1 + qsizetype(rng() % quint32(text.size() - 1));
+        const QByteArray truncated = text.left(cut);
+        if (!truncated.trimmed().endsWith('}')) {
+            EXPECT_FALSE(json_member::forEach(truncated, [](QByteArrayView, QByteArrayView) { return true; }))
+                << truncated.right(80).constData();
+        }
     }
 }
 
