@@ -17,7 +17,23 @@ bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 // ',' when `commas` (at the value's own level). Numbers and the commas of an array (an
 // embedding's 1536 floats) are skipped 16 bytes at a time: byte by byte, scanning an
 // embeddings answer for its usage cost more than the rest of the request.
+// 1: a quote or a bracket; 2: a comma.
+constexpr std::array<unsigned char, 256> kStructural = [] {
+    std::array<unsigned char, 256> t{};
+    for (unsigned char c : {'"', '{', '}', '[', ']'}) t[c] = 1;
+    t[','] = 2;
+    return t;
+}();
+
+bool isStructural(char c, bool commas) {
+    return kStructural[static_cast<unsigned char>(c)] & (commas ? 3 : 1);
+}
+
 qsizetype nextStructural(const char* p, qsizetype i, qsizetype end, bool commas) {
+    // Dense JSON (keys, short values) has the next one within a few bytes: those one by one
+    // first, blocks after.
+    for (const qsizetype probe = qMin(end, i + 4); i < probe; ++i)
+        if (isStructural(p[i], commas)) return i;
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i comma = _mm_set1_epi8(commas ? ',' : '"');
@@ -34,25 +50,33 @@ qsizetype nextStructural(const char* p, qsizetype i, qsizetype end, bool commas)
         i += 16;
     }
 #endif
-    for (; i < end; ++i) {
-        const char c = p[i];
-        if (c == '"' || c == '{' || c == '}' || c == '[' || c == ']' || (commas && c == ',')) return i;
-    }
+    for (; i < end; ++i)
+        if (isStructural(p[i], commas)) return i;
     return end;
 }
 
-// Index just past the string that opens at `i` (a '"'), or -1 when it never closes. memchr
-// finds the candidate quotes; one is escaped when an odd run of backslashes precedes it.
+// Index just past the string that opens at `i` (a '"'), or -1 when it never closes: the next
+// quote or backslash 16 bytes at a time (SSE2), a backslash skipping the byte it escapes.
 qsizetype skipString(const char* p, qsizetype i, qsizetype end) {
-    qsizetype from = i + 1;
-    while (from < end) {
-        const void* q = std::memchr(p + from, '"', size_t(end - from));
-        if (!q) return -1;
-        const qsizetype at = static_cast<const char*>(q) - p;
-        qsizetype slashes = 0;
-        while (at - 1 - slashes > i && p[at - 1 - slashes] == '\\') ++slashes;
-        if (slashes % 2 == 0) return at + 1;
-        from = at + 1;
+    qsizetype at = i + 1;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (at + 16 <= end) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+        const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        if (mask == 0) {
+            at += 16;
+            continue;
+        }
+        at += __builtin_ctz(unsigned(mask));
+        if (p[at] == '"') return at + 1;
+        at += 2;  // a backslash and the byte it escapes
+    }
+#endif
+    while (at < end) {
+        if (p[at] == '"') return at + 1;
+        at += p[at] == '\\' ? 2 : 1;
     }
     return -1;
 }
