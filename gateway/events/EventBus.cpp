@@ -16,7 +16,7 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     qsizetype bytes = 0;  // of their payloads
     bool posted = false;
     QObject* context = nullptr;
-    Handler handler;
+    QueuedHandler handler;
     int gatherMs = 0;
 
     void push(const RequestEvent& e) {
@@ -45,7 +45,7 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
             bytes = 0;
             posted = false;
         }
-        for (const RequestEvent& e : batch) handler(e);
+        for (RequestEvent& e : batch) handler(std::move(e));
     }
 };
 
@@ -57,7 +57,7 @@ void EventBus::subscribeDirect(QObject* context, unsigned kinds, Handler handler
     add(Subscriber{context, kinds, std::move(handler), nullptr});
 }
 
-void EventBus::subscribeQueued(QObject* context, unsigned kinds, Handler handler, int gatherMs) {
+void EventBus::subscribeQueued(QObject* context, unsigned kinds, QueuedHandler handler, int gatherMs) {
     auto queue = std::make_shared<Queue>();
     queue->gatherMs = gatherMs;
     queue->context = context;

@@ -25,6 +25,8 @@ class EventBus : public QObject {
     Q_OBJECT
 public:
     using Handler = std::function<void(const RequestEvent&)>;
+    // A queued subscriber gets its own copy of each event: it may move it away.
+    using QueuedHandler = std::function<void(RequestEvent&&)>;
     static constexpr qsizetype kMaxPayloadBytes = 16 * 1024;  // what the live log keeps of a body
     // A queued subscriber whose thread stops draining (a hung window) keeps at most this many
     // events; older ones are dropped first.
@@ -42,7 +44,7 @@ public:
     void subscribeDirect(QObject* context, unsigned kinds, Handler handler);
     // `gatherMs` > 0: a delivery comes at most that long after the first event it carries,
     // so a busy proxy wakes a window's thread a few dozen times a second, not per request.
-    void subscribeQueued(QObject* context, unsigned kinds, Handler handler, int gatherMs = 0);
+    void subscribeQueued(QObject* context, unsigned kinds, QueuedHandler handler, int gatherMs = 0);
     // Waits for direct deliveries in flight on other threads, so the context can go away.
     void unsubscribe(QObject* context);
 

@@ -31,7 +31,7 @@ void LiveLogModel::attach(EventBus* bus) {
     m_bus = bus;
     if (!bus) return;
     // Every kind, streamed deltas included: they are built only while someone wants them.
-    bus->subscribeQueued(this, EventBus::kAllKinds, [this](const RequestEvent& e) { enqueue(e); }, kGatherMs);
+    bus->subscribeQueued(this, EventBus::kAllKinds, [this](RequestEvent&& e) { enqueue(std::move(e)); }, kGatherMs);
 }
 
 void LiveLogModel::setMaxRows(int rows) {
@@ -52,9 +52,9 @@ qint64 LiveLogModel::now() const {
     return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch();
 }
 
-void LiveLogModel::enqueue(const RequestEvent& event) {
-    m_pending.push_back(event);
+void LiveLogModel::enqueue(RequestEvent event) {
     m_pendingBytes += event.payload.size();
+    m_pending.push_back(std::move(event));
     while (int(m_pending.size()) > kMaxPendingEvents || m_pendingBytes > kMaxPendingBytes) {
         m_pendingBytes -= m_pending.front().payload.size();
         m_pending.pop_front();

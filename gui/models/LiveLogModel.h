@@ -94,7 +94,7 @@ public:
     void setCostFunction(CostFunction f) { m_cost = std::move(f); }
 
     // Queues one event; applied at the next batch.
-    void enqueue(const RequestEvent& event);
+    void enqueue(RequestEvent event);  // moved in: the bus hands over its own copy
     // Applies every queued event now (the timer calls this; tests may too).
     void flush();
 
