@@ -9,6 +9,7 @@
 #include "core/Result.h"
 #include "events/RequestEvent.h"
 #include "usage/LedgerJournal.h"
+#include "usage/LedgerJournalFile.h"
 #include "usage/UsageQueries.h"
 
 namespace ar {
@@ -60,12 +61,12 @@ private:
     QString m_dbPath;
     QString m_journalPath;
     QByteArray m_process;  // nonce unique per process: request ids and sequences restart
-    int m_journalFd = -1;
     int m_lockFd = -1;  // ledger.lock, held while open: one gateway per data folder
 
     QMutex m_mutex;  // guards the sequence, the journal append and the queue as one step
     quint64 m_seq = 0;
-    qint64 m_journalBytes = 0;
+    LedgerJournalFile m_journal;
+    bool m_journalFull = false;  // warned once until the next reset
     QList<JournalEntry> m_pending;
 
     QThread m_thread;

@@ -163,9 +163,11 @@ QByteArray line(const JournalEntry& e) {
 
 QList<JournalEntry> parse(const QByteArray& journal) {
     QList<JournalEntry> entries;
+    const qsizetype nul = journal.indexOf('\0');  // the end of a mapped journal (LedgerJournalFile)
+    const QByteArray lines = nul < 0 ? journal : journal.left(nul);
     qsizetype start = 0;
-    for (qsizetype end; (end = journal.indexOf('\n', start)) >= 0; start = end + 1) {
-        const QByteArrayView line(journal.constData() + start, end - start);
+    for (qsizetype end; (end = lines.indexOf('\n', start)) >= 0; start = end + 1) {
+        const QByteArrayView line(lines.constData() + start, end - start);
         QList<QByteArrayView> f;
         for (qsizetype from = 0;;) {
             const qsizetype tab = line.indexOf('\t', from);

@@ -45,6 +45,7 @@ QByteArray line(const JournalEntry& entry);
 
 // The complete lines of a journal, J1 and J2 alike, in file order. A torn last line (no '\n')
 // belongs to a request that never finished and is skipped, as is anything that does not parse.
+// A NUL ends the journal (the mapped file's format, see LedgerJournalFile).
 QList<JournalEntry> parse(const QByteArray& journal);
 
 }  // namespace ledger_journal

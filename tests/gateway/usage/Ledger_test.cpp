@@ -10,6 +10,7 @@
 
 #include "usage/Ledger.h"
 #include "usage/LedgerJournal.h"
+#include "usage/LedgerJournalFile.h"
 #include "usage/LedgerQueries.h"
 #include "usage/LedgerRowCodec.h"
 
@@ -59,10 +60,8 @@ protected:
         ASSERT_TRUE(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
         journal.write(lines);
     }
-    QByteArray readJournal() {
-        QFile journal(journalPath());
-        return journal.open(QIODevice::ReadOnly) ? journal.readAll() : QByteArray();
-    }
+    // The journal's lines, without the zeros the mapped file is padded with.
+    QByteArray readJournal() { return LedgerJournalFile::readLines(journalPath()); }
     // Runs `work` on a connection of its own to the ledger.
     template <typename Fn>
     void withDb(Fn&& work) {
@@ -266,6 +265,115 @@ TEST_F(LedgerTest, AnOlderBuildsJournalLineIsReplayedOnce) {
     writeJournal(v1);  // killed again before the journal was emptied
     record({});
     EXPECT_EQ(uids(), QStringList{"oldproc-6"});
+}
+
+// The journal line of request `n` of process `process` (its sequence too), `prompt` tokens.
+QByteArray journalLine(const QByteArray& process, quint64 n, qint64 prompt, const QString& model = "gpt-4o") {
+    return ledger_journal::line({process, n, n, ledger_row::fromEvent(finished(n, kT0, model, "k", prompt, 1, 1))});
+}
+
+// Appends `line` to a mapped journal as record() does.
+void append(LedgerJournalFile& journal, const QByteArray& line) {
+    ASSERT_TRUE(journal.append(line.constData(), 1, line.constData() + 1, line.size() - 1));
+}
+
+// Writes `bytes` into the journal file at `offset`, as a kill in the middle of a copy leaves it.
+void patchJournal(const QString& path, qint64 offset, const QByteArray& bytes) {
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::ReadWrite));
+    ASSERT_TRUE(file.seek(offset));
+    ASSERT_EQ(file.write(bytes), bytes.size());
+}
+
+TEST_F(LedgerTest, TheJournalIsAPreallocatedMappedFileThatEndsAtItsFirstNul) {
+    record({finished(1, kT0, "gpt-4o", "k", 1, 1, 1), finished(2, kT0, "gpt-4o", "k", 2, 1, 1)});
+    QFile file(journalPath());
+    EXPECT_EQ(file.size(), LedgerJournalFile::kInitialBytes);
+    const QList<JournalEntry> lines = ledger_journal::parse(readJournal());
+    ASSERT_EQ(lines.size(), 2);
+    EXPECT_EQ(lines[1].row.promptTokens, 2);
+}
+
+TEST_F(LedgerTest, ALineTornByAKillMidCopyIsNeverRead) {
+    LedgerJournalFile journal;
+    ASSERT_TRUE(journal.open(journalPath()));
+    append(journal, journalLine("torn1", 1, 1));
+    append(journal, journalLine("torn1", 2, 2));
+    const qint64 end = journal.used();
+    journal.close();
+    // Killed while copying line 3: everything but its first byte, which is stored last, is there.
+    patchJournal(journalPath(), end + 1, journalLine("torn1", 3, 3).mid(1));
+    record({});
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 2);
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 1 + 2);
+}
+
+TEST_F(LedgerTest, AKillRightAfterACompactionReplaysOnlyTheNewLinesOnce) {
+    // A process committed requests 1..4 (the mark: its line 4), then emptied its journal.
+    const QByteArray process = "cmp1";
+    QByteArray committed;
+    for (quint64 n = 1; n <= 4; ++n) committed += journalLine(process, n, qint64(n), "a-much-longer-model-name");
+    writeJournal(committed);
+    record({});
+    ASSERT_EQ(mark(), (std::pair<QByteArray, quint64>{process, 4}));
+    ASSERT_EQ(LedgerQueries(ledgerPath(dir.path())).totals({}, {}).requests, 4);
+
+    LedgerJournalFile journal;
+    ASSERT_TRUE(journal.open(journalPath()));
+    for (quint64 n = 1; n <= 4; ++n) append(journal, journalLine(process, n, qint64(n), "a-much-longer-model-name"));
+    journal.reset();
+    journal.close();
+    // Killed right after the reset: the stale lines behind the new end are not read.
+    EXPECT_TRUE(readJournal().isEmpty());
+
+    ASSERT_TRUE(journal.open(journalPath()));
+    for (quint64 n = 1; n <= 4; ++n) append(journal, journalLine(process, n, qint64(n), "a-much-longer-model-name"));
+    journal.reset();
+    // After the reset, lines 5 and 6 (shorter: stale bytes of line 2 follow them) were journaled,
+    // and line 7 was being copied when the process was killed.
+    append(journal, journalLine(process, 5, 5));
+    append(journal, journalLine(process, 6, 6));
+    const qint64 end = journal.used();
+    journal.close();
+    patchJournal(journalPath(), end + 1, journalLine(process, 7, 7).mid(1));
+    record({});
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 6);
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 1 + 2 + 3 + 4 + 5 + 6);
+    EXPECT_EQ(uids(), (QStringList{"cmp1-1", "cmp1-2", "cmp1-3", "cmp1-4", "cmp1-5", "cmp1-6"}));
+}
+
+TEST_F(LedgerTest, AJournalThatGrewPastItsPreallocationIsReplayedWhole) {
+    LedgerJournalFile journal;
+    ASSERT_TRUE(journal.open(journalPath()));
+    const QByteArray process = "grow1";
+    quint64 n = 0;
+    while (journal.used() < LedgerJournalFile::kInitialBytes + 4096) append(journal, journalLine(process, ++n, 1));
+    journal.close();  // killed: the lines are in the file, which doubled
+    EXPECT_EQ(QFile(journalPath()).size(), 2 * LedgerJournalFile::kInitialBytes);
+    record({});
+    EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).totals({}, {}).requests, qint64(n));
+    EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{process, n}));
+    // The next process starts a fresh, preallocated journal.
+    EXPECT_EQ(QFile(journalPath()).size(), LedgerJournalFile::kInitialBytes);
+    EXPECT_TRUE(readJournal().isEmpty());
+}
+
+TEST_F(LedgerTest, APreviousBuildsAppendedJournalIsReplayedOnceThenReplaced) {
+    // The format before the mapped file: lines appended with write(), no padding.
+    const QByteArray old = journalLine("prev1", 1, 3) + journalLine("prev1", 2, 4);
+    writeJournal(old);
+    record({finished(1, kT0, "gpt-4o", "k", 10, 1, 1)});
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 3);
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 3 + 4 + 10);
+    const QList<JournalEntry> now = ledger_journal::parse(readJournal());
+    ASSERT_EQ(now.size(), 1);  // only this process's line: the old lines were not carried over
+    EXPECT_NE(now[0].process, "prev1");
+    EXPECT_EQ(QFile(journalPath()).size(), LedgerJournalFile::kInitialBytes);
+    record({});
+    EXPECT_EQ(q.totals({}, {}).requests, 3);
 }
 
 // The schema version 1 wrote, as it shipped.
