@@ -108,7 +108,7 @@ TEST_F(LedgerTest, CreatesAVersionedWalDatabase) {
         ASSERT_TRUE(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         EXPECT_EQ(q.value(0).toString(), "wal");
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 2);
+        EXPECT_EQ(q.value(0).toInt(), 3);
     }
     db.close();
     db = QSqlDatabase();
@@ -436,21 +436,102 @@ TEST_F(LedgerTest, AVersion1LedgerMigratesKeepingEveryRowAndReplaysItsOldJournal
         ASSERT_TRUE(q.next());
         EXPECT_EQ(q.value(0).toInt(), 9);
         EXPECT_FALSE(q.next());
-        // No UNIQUE uid index and no AUTOINCREMENT left; the two query indexes are.
+        // No UNIQUE uid index and no AUTOINCREMENT left; the query index is.
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"
                                           " ORDER BY name")));
         QStringList indexes;
         while (q.next()) indexes << q.value(0).toString();
-        EXPECT_EQ(indexes, (QStringList{"requests_key_ts", "requests_ts"}));
+        EXPECT_EQ(indexes, (QStringList{"requests_ts_key"}));
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'requests'")) && q.next());
         EXPECT_FALSE(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")));
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 2);
+        EXPECT_EQ(q.value(0).toInt(), 3);
     });
     LedgerQueries q(ledgerPath(dir.path()));
     EXPECT_EQ(q.totals({}, {}).requests, 5);
     EXPECT_EQ(q.totals({}, {}, "key2").costMicros, 80000);
     EXPECT_EQ(q.requests(2, 8).first().model, "my,model é");
+}
+
+// The schema version 2 wrote, as it shipped, with rows and a journal mark.
+const char* const kV2Schema[] = {
+    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    "INSERT INTO schema_migrations VALUES (1, '2026-05-01T00:00:00Z'), (2, '2026-06-01T00:00:00Z')",
+    "CREATE TABLE requests (id INTEGER PRIMARY KEY, request_uid TEXT NOT NULL, ts_ms INTEGER NOT NULL,"
+    " key_id TEXT NOT NULL DEFAULT '', endpoint TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',"
+    " provider TEXT NOT NULL DEFAULT '', upstream_model TEXT NOT NULL DEFAULT '', stream INTEGER NOT NULL DEFAULT 0,"
+    " status INTEGER NOT NULL DEFAULT 0, error_code TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,"
+    " prompt_tokens INTEGER NOT NULL DEFAULT 0, cached_tokens INTEGER NOT NULL DEFAULT 0,"
+    " cache_write_tokens INTEGER NOT NULL DEFAULT 0, completion_tokens INTEGER NOT NULL DEFAULT 0,"
+    " reasoning_tokens INTEGER NOT NULL DEFAULT 0, images INTEGER NOT NULL DEFAULT 0,"
+    " image_size TEXT NOT NULL DEFAULT '', image_quality TEXT NOT NULL DEFAULT '',"
+    " cost_micros INTEGER NOT NULL DEFAULT -1, usage_estimated INTEGER NOT NULL DEFAULT 0,"
+    " latency_ms INTEGER NOT NULL DEFAULT -1, ttfb_ms INTEGER NOT NULL DEFAULT -1)",
+    "CREATE INDEX requests_ts ON requests(ts_ms)",
+    "CREATE INDEX requests_key_ts ON requests(key_id, ts_ms)",
+    "CREATE TABLE journal_mark (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), process TEXT NOT NULL,"
+    " seq INTEGER NOT NULL)",
+    "INSERT INTO journal_mark VALUES (1, 'v2proc', 3)",
+    "INSERT INTO requests VALUES (1, 'a1-1', 1777889700000, 'key1', '/v1/chat/completions', 'gpt-4o', 'openai',"
+    " 'gpt-4o-2024-08-06', 1, 200, '', 1, 100, 50, 3, 20, 5, 0, '', '', 1234, 0, 340, 80)",
+    "INSERT INTO requests VALUES (4, 'v2proc-2', 1777889760000, 'key2', '/v1/images/generations', 'dall-e-3',"
+    " 'openai', 'dall-e-3', 0, 200, '', 2, 10, 0, 0, 0, 0, 2, '1024x1792', 'hd', 80000, 1, 9000, -1)",
+    "INSERT INTO requests VALUES (5, 'v2proc-3', 1777889820000, '', '/v1/embeddings', 'my,model é', 'mistral',"
+    " 'mistral-embed', 0, 502, 'upstream_error', 3, 7, 0, 0, 0, 0, 0, '', '', -1, 0, 15, -1)",
+    nullptr,
+};
+
+TEST_F(LedgerTest, AVersion2LedgerMigratesKeepingEveryRowItsMarkAndAnIndexForEveryQuery) {
+    QList<QVariantList> before;
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        for (const char* const* sql = kV2Schema; *sql; ++sql) ASSERT_TRUE(q.exec(QString::fromUtf8(*sql))) << *sql;
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        while (q.next()) {
+            QVariantList row;
+            for (int c = 0; c < 24; ++c) row << q.value(c);
+            before << row;
+        }
+    });
+    ASSERT_EQ(before.size(), 3);
+    // The killed v2 process had committed its lines up to 3 (the mark), not line 4.
+    writeJournal(journalLine("v2proc", 3, 7) + journalLine("v2proc", 4, 40));
+    record({});
+
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        for (const QVariantList& row : before) {
+            ASSERT_TRUE(q.next());
+            for (int c = 0; c < 24; ++c) EXPECT_EQ(q.value(c), row[c]) << "id " << row[0].toInt() << " column " << c;
+        }
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(0).toInt(), 6);
+        EXPECT_EQ(q.value(1).toString(), "v2proc-4");
+        EXPECT_FALSE(q.next());
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), 3);
+        // The shapes of LedgerQueries' reads: each searches the index, none scans the table.
+        const QString range = QStringLiteral(" FROM requests WHERE ts_ms >= 1 AND ts_ms < 2");
+        for (const QString& sql :
+             {QStringLiteral("SELECT (ts_ms / 3600000) * 3600000 AS b, model AS g, COUNT(*)") + range +
+                  QStringLiteral(" GROUP BY b, g ORDER BY b, g"),
+              QStringLiteral("SELECT 1 AS b, '' AS g, SUM(cost_micros)") + range +
+                  QStringLiteral(" AND key_id = 'key1' GROUP BY b, g ORDER BY b, g"),
+              QStringLiteral("SELECT id, model") + range + QStringLiteral(" ORDER BY id"),
+              QStringLiteral("SELECT key_id, SUM(cost_micros) FROM requests WHERE ts_ms >= 1 AND cost_micros > 0"
+                             " GROUP BY key_id")}) {
+            ASSERT_TRUE(q.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + sql)) << qPrintable(sql);
+            QString plan;
+            while (q.next()) plan += q.value(3).toString() + QLatin1Char('\n');
+            EXPECT_TRUE(plan.contains(QLatin1String("INDEX requests_ts_key (ts_ms>?"))) << qPrintable(sql + "\n" + plan);
+        }
+    });
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 4);
+    EXPECT_EQ(q.totals({}, {}, "key2").costMicros, 80000);
+    EXPECT_EQ(q.totals({}, {}).unknownCostRequests, 1);
+    EXPECT_EQ(q.requests(1, 6).first().model, "my,model é");
 }
 
 TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
