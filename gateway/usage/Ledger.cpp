@@ -172,6 +172,7 @@ bool Ledger::drain() {
         // more than one of them (a whole backlog in one transaction showed as p99 latency).
         if (m_pending.size() <= kRowsPerTransaction) {
             rows.swap(m_pending);
+            m_pending.swap(m_spare);  // record() appends without growing the list again
         } else {
             rows = m_pending.first(kRowsPerTransaction);
             m_pending.remove(0, kRowsPerTransaction);
@@ -195,6 +196,10 @@ bool Ledger::drain() {
         m_pending = rows + m_pending;
         m_writer->schedule(false);
         return false;  // the next flush retries
+    }
+    if (rows.capacity() > m_spare.capacity()) {
+        rows.clear();  // keeps its capacity
+        m_spare.swap(rows);
     }
     // Everything journaled so far is committed when nothing is queued: start the journal over.
     if (m_pending.isEmpty() && m_journal.used() > kJournalCompactBytes) {

@@ -68,6 +68,7 @@ private:
     LedgerJournalFile m_journal;
     bool m_journalFull = false;  // warned once until the next reset
     QList<JournalEntry> m_pending;
+    QList<JournalEntry> m_spare;  // the last batch's list, emptied: its capacity is reused
 
     QThread m_thread;
     LedgerWriter* m_writer = nullptr;  // lives on m_thread

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ar {
 
@@ -20,30 +24,57 @@ constexpr int kV1Fields = 2 + kColumns;  // J1, uid
 constexpr int kV2Fields = 4 + kColumns;  // J2, process, seq, request id
 
 // Writers into space reserved up front (appendBody): no bounds checks or calls per field.
-char* putNumber(char* d, qint64 n) { return std::to_chars(d, d + 20, n).ptr; }
+// Most of a row's numbers are one digit (flags, attempts, zero counts).
+char* putNumber(char* d, qint64 n) {
+    if (quint64(n) < 10) {
+        *d = char('0' + n);
+        return d + 1;
+    }
+    return std::to_chars(d, d + 20, n).ptr;
+}
 
 // Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
 constexpr qsizetype kMaxBytesPerChar = 6;
 
-// Ids and model names are printable ASCII: copied char by char, no conversion, no allocation.
+// Ids and model names are printable ASCII: copied as is, 8 UTF-16 units at a time where SSE2 is
+// there, no conversion, no allocation.
 char* putText(char* d, const QString& s) {
-    const QChar* const src = s.constData();  // not utf16(): that copies static (literal) data
+    // constData(), not utf16(): that copies static (literal) data.
+    const char16_t* const src = reinterpret_cast<const char16_t*>(s.constData());
     const qsizetype n = s.size();
-    for (qsizetype i = 0; i < n; ++i) {
-        const char16_t c = src[i].unicode();
-        if (char16_t(c - 0x20) >= 0x60 || c == '\\') {  // control, non-ASCII or '\\': rare
-            for (char b : s.toUtf8()) {
-                if (b == '\\' || b == '\t' || b == '\n') {
-                    *d++ = '\\';
-                    b = b == '\t' ? 't' : b == '\n' ? 'n' : b;
-                }
-                *d++ = b;
-            }
-            return d;
+    qsizetype i = 0;
+    bool plain = true;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi16(0x20), span = _mm_set1_epi16(0x5f), backslash = _mm_set1_epi16('\\');
+    for (; plain && i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+        // Printable ASCII: c - 0x20 <= 0x5f unsigned, i.e. the saturated difference is 0.
+        const __m128i outside = _mm_subs_epu16(_mm_sub_epi16(v, space), span);
+        const __m128i bad = _mm_or_si128(_mm_xor_si128(_mm_cmpeq_epi16(outside, _mm_setzero_si128()),
+                                                       _mm_set1_epi16(-1)),
+                                         _mm_cmpeq_epi16(v, backslash));
+        if (_mm_movemask_epi8(bad) != 0) {
+            plain = false;
+            break;
         }
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(d + i), _mm_packus_epi16(v, v));
+    }
+#endif
+    for (; plain && i < n; ++i) {
+        const char16_t c = src[i];
+        plain = char16_t(c - 0x20) < 0x60 && c != '\\';
         d[i] = char(c);
     }
-    return d + n;
+    if (plain) return d + n;
+    // Control, non-ASCII or '\\': rare. Escaped UTF-8 of the whole string.
+    for (char b : s.toUtf8()) {
+        if (b == '\\' || b == '\t' || b == '\n') {
+            *d++ = '\\';
+            b = b == '\t' ? 't' : b == '\n' ? 'n' : b;
+        }
+        *d++ = b;
+    }
+    return d;
 }
 
 QByteArray unescapedUtf8(QByteArrayView field) {
@@ -105,10 +136,15 @@ bool isProcessNonce(QByteArrayView v) {
 }  // namespace
 
 void appendHead(Buffer& out, const QByteArray& process, quint64 seq) {
-    out.append("J2\t", 3);
-    out.append(process.constData(), process.size());
-    out.append('\t');
-    text::appendNumber(out, qint64(seq));
+    const qsizetype at = out.size();
+    out.resize(at + 4 + process.size() + 20);
+    char* d = out.data() + at;
+    std::memcpy(d, "J2\t", 3);
+    std::memcpy(d + 3, process.constData(), size_t(process.size()));
+    d += 3 + process.size();
+    *d++ = '\t';
+    d = putNumber(d, qint64(seq));
+    out.resize(d - out.data());
 }
 
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& r) {
