@@ -148,12 +148,18 @@ TEST_F(LedgerTest, EveryColumnRoundTrips) {
 }
 
 TEST_F(LedgerTest, RowsInsertedSeveralPerStatementKeepTheirOwnValues) {
-    // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII.
+    // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII; runs
+    // of plain rows (their rare columns at the defaults, written as literals) between the others.
     QList<RequestEvent> events;
     for (int i = 1; i <= 47; ++i) {
         RequestEvent e = finished(quint64(i), kT0.addSecs(i), QStringLiteral("m") + QString(i, QChar(u'é')),
                                   QString::number(i * 7919, 36), i, 2 * i, i % 5 == 0 ? -1 : 3 * i, 200 + i);
         e.imageSize = i % 3 ? QString() : QStringLiteral("%1x%1").arg(i);
+        if (i > 20 && i < 40 && i % 3) {  // plain
+            e.usage.cacheWriteTokens = 0;
+            e.usage.reasoningTokens = 0;
+            e.usage.estimated = false;
+        }
         events << e;
     }
     record(events);
