@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "core/TextAppend.h"
+#include "usage/AsciiCopy.h"
 #include "usage/LedgerSchema.h"
 
 namespace ar {
@@ -13,6 +14,15 @@ namespace ar {
 namespace {
 
 constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
+
+void appendText(std::string& out, const QString& s) {
+    const size_t at = out.size();
+    out.resize(at + size_t(s.size()));
+    if (!copyPlainAscii(out.data() + at, reinterpret_cast<const char16_t*>(s.constData()), s.size())) {
+        out.resize(at);
+        text::appendUtf8(out, s);
+    }
+}
 
 }  // namespace
 
@@ -101,12 +111,12 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         text::appendNumber(m_text, qint64(e.requestId));
         *end++ = m_text.size();
         for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
-            text::appendUtf8(m_text, *t);
+            appendText(m_text, *t);
             *end++ = m_text.size();
         }
         if (plain) continue;
         for (const QString* t : {&r.errorCode, &r.imageSize, &r.imageQuality}) {
-            text::appendUtf8(m_text, *t);
+            appendText(m_text, *t);
             *end++ = m_text.size();
         }
     }

@@ -1,13 +1,11 @@
 #include "usage/LedgerJournal.h"
 
 #include "core/TextAppend.h"
+#include "usage/AsciiCopy.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace ar {
 
@@ -36,36 +34,10 @@ char* putNumber(char* d, qint64 n) {
 // Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
 constexpr qsizetype kMaxBytesPerChar = 6;
 
-// Ids and model names are printable ASCII: copied as is, 8 UTF-16 units at a time where SSE2 is
-// there, no conversion, no allocation.
+// Ids and model names are printable ASCII: copied as is, no conversion, no allocation.
 char* putText(char* d, const QString& s) {
     // constData(), not utf16(): that copies static (literal) data.
-    const char16_t* const src = reinterpret_cast<const char16_t*>(s.constData());
-    const qsizetype n = s.size();
-    qsizetype i = 0;
-    bool plain = true;
-#if defined(__SSE2__)
-    const __m128i space = _mm_set1_epi16(0x20), span = _mm_set1_epi16(0x5f), backslash = _mm_set1_epi16('\\');
-    for (; plain && i + 8 <= n; i += 8) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
-        // Printable ASCII: c - 0x20 <= 0x5f unsigned, i.e. the saturated difference is 0.
-        const __m128i outside = _mm_subs_epu16(_mm_sub_epi16(v, space), span);
-        const __m128i bad = _mm_or_si128(_mm_xor_si128(_mm_cmpeq_epi16(outside, _mm_setzero_si128()),
-                                                       _mm_set1_epi16(-1)),
-                                         _mm_cmpeq_epi16(v, backslash));
-        if (_mm_movemask_epi8(bad) != 0) {
-            plain = false;
-            break;
-        }
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(d + i), _mm_packus_epi16(v, v));
-    }
-#endif
-    for (; plain && i < n; ++i) {
-        const char16_t c = src[i];
-        plain = char16_t(c - 0x20) < 0x60 && c != '\\';
-        d[i] = char(c);
-    }
-    if (plain) return d + n;
+    if (copyPlainAscii(d, reinterpret_cast<const char16_t*>(s.constData()), s.size())) return d + s.size();
     // Control, non-ASCII or '\\': rare. Escaped UTF-8 of the whole string.
     for (char b : s.toUtf8()) {
         if (b == '\\' || b == '\t' || b == '\n') {
