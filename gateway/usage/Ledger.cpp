@@ -154,8 +154,12 @@ void Ledger::record(const RequestEvent& finished) {
             m_journalFull = true;  // still queued and inserted; only a kill before then loses it
             qWarning("Usage ledger: cannot grow %s (disk full?)", qPrintable(m_journalPath));
         }
-        m_pending.append(std::move(entry));
-        queued = m_pending.size();
+        if (m_queue.isEmpty() || m_queue.last().size() == kRowsPerTransaction) {
+            m_queue.append(m_free.isEmpty() ? QList<JournalEntry>() : m_free.takeLast());
+            m_queue.last().reserve(kRowsPerTransaction);
+        }
+        m_queue.last().append(std::move(entry));
+        queued = ++m_queued;
     }
     if (queued == 1 || queued == kMaxBatchRows) {
         const bool now = queued == kMaxBatchRows;
@@ -170,14 +174,10 @@ bool Ledger::drain() {
         QMutexLocker lock(&m_mutex);
         // A short transaction at a time: when the proxy shares this core, it never waits for
         // more than one of them (a whole backlog in one transaction showed as p99 latency).
-        if (m_pending.size() <= kRowsPerTransaction) {
-            rows.swap(m_pending);
-            m_pending.swap(m_spare);  // record() appends without growing the list again
-        } else {
-            rows = m_pending.first(kRowsPerTransaction);
-            m_pending.remove(0, kRowsPerTransaction);
-            more = true;
-        }
+        if (m_queue.isEmpty()) return false;
+        rows = m_queue.takeFirst();
+        m_queued -= rows.size();
+        more = !m_queue.isEmpty();
     }
     if (rows.isEmpty()) return false;
     if (more) {
@@ -193,16 +193,17 @@ bool Ledger::drain() {
     if (!s) {
         // Keep them (they are still in the journal) and try again on the next flush.
         qWarning("%s", qPrintable(s.error().message));
-        m_pending = rows + m_pending;
+        m_queued += rows.size();
+        m_queue.prepend(std::move(rows));
         m_writer->schedule(false);
         return false;  // the next flush retries
     }
-    if (rows.capacity() > m_spare.capacity()) {
+    if (m_free.size() < kFreeChunks) {
         rows.clear();  // keeps its capacity
-        m_spare.swap(rows);
+        m_free.append(std::move(rows));
     }
     // Everything journaled so far is committed when nothing is queued: start the journal over.
-    if (m_pending.isEmpty() && m_journal.used() > kJournalCompactBytes) {
+    if (m_queue.isEmpty() && m_journal.used() > kJournalCompactBytes) {
         m_journal.reset();
         m_journalFull = false;
     }

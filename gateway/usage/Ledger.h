@@ -40,6 +40,7 @@ public:
     static constexpr int kMaxBatchRows = 1024;
     static constexpr int kRowsPerTransaction = 256;
     static constexpr qint64 kJournalCompactBytes = 1 << 20;
+    static constexpr qsizetype kFreeChunks = kMaxBatchRows / kRowsPerTransaction;
 
     explicit Ledger(const QString& dataDir, QObject* parent = nullptr);
     ~Ledger() override;  // commits what is queued
@@ -67,8 +68,11 @@ private:
     quint64 m_seq = 0;
     LedgerJournalFile m_journal;
     bool m_journalFull = false;  // warned once until the next reset
-    QList<JournalEntry> m_pending;
-    QList<JournalEntry> m_spare;  // the last batch's list, emptied: its capacity is reused
+    // The queue, as chunks of up to kRowsPerTransaction rows (a transaction takes the oldest
+    // one): an append never moves the rows queued before it, however far the writer is behind.
+    QList<QList<JournalEntry>> m_queue;
+    QList<QList<JournalEntry>> m_free;  // chunks inserted and emptied, their capacity kept
+    qsizetype m_queued = 0;
 
     QThread m_thread;
     LedgerWriter* m_writer = nullptr;  // lives on m_thread

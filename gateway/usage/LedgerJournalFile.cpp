@@ -53,6 +53,14 @@ bool LedgerJournalFile::grow(qint64 atLeast) {
     // Lines already stored stay in the file (the page cache); only the mapping moves.
     const qint64 before = m_mapped;
     if (::posix_fallocate(m_fd, 0, bytes) != 0) return false;
+#if defined(__linux__)
+    // Moved with the pages already mapped: no fault again on the lines written so far.
+    if (void* at = ::mremap(m_map, size_t(m_mapped), size_t(bytes), MREMAP_MAYMOVE); at != MAP_FAILED) {
+        m_map = static_cast<char*>(at);
+        m_mapped = bytes;
+        return true;
+    }
+#endif
     if (map(bytes)) return true;
     map(before);  // address space short: keep the old mapping, this line is not journaled
     return false;
