@@ -19,13 +19,15 @@ class LedgerWriter;
 
 // The usage ledger: one SQLite row per finished request (ledger.sqlite in the data folder).
 //
-// The request path never waits for the database. record() (called on the proxy thread that
-// publishes the Finished event) appends one line to a journal file with a single write() —
-// no fsync, so it costs microseconds and survives a process kill — and queues the row. A
+// The request path never waits for the database, and pays little for the ledger (the gateway
+// may share one core with the writer, so every instruction counts; see bench/README.md's
+// ledger_bench). record() (called on the proxy thread that publishes the Finished event) copies
+// one line into the journal, a preallocated file mapped in memory (LedgerJournalFile: a memcpy,
+// no system call, no fsync, and still there after a process kill), and queues the row. A
 // writer thread with its own connection inserts queued rows in batched transactions (at most
-// kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then empties
-// the journal once everything in it is committed. open() replays a journal left by a killed
-// process, so a request whose answer was sent is never lost.
+// kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then starts the
+// journal over once everything in it is committed. open() replays a journal left by a killed
+// process (or an older build's), so a request whose answer was sent is never lost.
 //
 // Each journal line carries a sequence taken under the same lock as its append and its place in
 // the queue, so rows commit in journal order; each transaction records its last line as the
