@@ -35,8 +35,8 @@ namespace ledger_journal {
 //   J2 <process> <seq> <requestId> <the 22 columns of ledger_schema::columnList()>
 // Older builds wrote J1 <process>-<requestId> <22 columns>; those are still read.
 //
-// A line is written as head + body in one writev(): the body is built on the proxy thread
-// outside the ledger's lock, only the head (which carries the sequence) under it.
+// A line is appended as head + body (LedgerJournalFile::append): the body is built on the proxy
+// thread outside the ledger's lock, only the head (which carries the sequence) under it.
 using Buffer = QVarLengthArray<char, 512>;
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& row);
 void appendHead(Buffer& out, const QByteArray& process, quint64 seq);

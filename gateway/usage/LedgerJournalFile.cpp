@@ -55,7 +55,8 @@ bool LedgerJournalFile::grow(qint64 atLeast) {
     if (::posix_fallocate(m_fd, 0, bytes) != 0) return false;
 #if defined(__linux__)
     // Moved with the pages already mapped: no fault again on the lines written so far.
-    if (void* at = ::mremap(m_map, size_t(m_mapped), size_t(bytes), MREMAP_MAYMOVE); at != MAP_FAILED) {
+    if (void* at = ::mremap(m_map, size_t(m_mapped), size_t(bytes), MREMAP_MAYMOVE);
+        at != MAP_FAILED) {
         m_map = static_cast<char*>(at);
         m_mapped = bytes;
         return true;
