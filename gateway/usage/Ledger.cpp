@@ -9,7 +9,6 @@
 #include <QTimer>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "events/EventBus.h"
@@ -82,7 +81,6 @@ Ledger::~Ledger() {
         m_thread.wait();
         delete m_writer;
     }
-    if (m_journalFd >= 0) ::close(m_journalFd);
     if (m_lockFd >= 0) ::close(m_lockFd);  // releases the lock
 }
 
@@ -116,22 +114,16 @@ Status Ledger::open() {
             result = m;
         } else {
             // A journal left by a killed process: rows it holds may not be committed yet.
-            QFile journal(m_journalPath);
-            if (journal.open(QIODevice::ReadOnly)) {
-                const QByteArray lines = journal.readAll();
-                journal.close();
-                result = ledger_replay::replay(db, m_dbPath, lines);
-            }
+            // An older build's plain appended journal reads the same way: replayed once here,
+            // then replaced by this build's format below.
+            result = ledger_replay::replay(db, m_dbPath, LedgerJournalFile::readLines(m_journalPath));
         }
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
     if (!result) return result;
 
-    m_journalFd = ::open(QFile::encodeName(m_journalPath).constData(),
-                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_TRUNC, 0600);
-    if (m_journalFd < 0)
-        return ApiError::internal(QStringLiteral("Usage ledger: cannot open %1").arg(m_journalPath));
+    if (Status s = m_journal.open(m_journalPath); !s) return s;
     m_writer = new LedgerWriter(this);
     m_writer->moveToThread(&m_thread);
     m_thread.setObjectName(QStringLiteral("ledger-writer"));
@@ -158,11 +150,16 @@ void Ledger::record(const RequestEvent& finished) {
         QMutexLocker lock(&m_mutex);
         entry.seq = ++m_seq;
         ledger_journal::appendHead(head, m_process, entry.seq);
-        const iovec parts[] = {{head.data(), size_t(head.size())}, {body.data(), size_t(body.size())}};
-        const ssize_t line = head.size() + body.size();
-        if (::writev(m_journalFd, parts, 2) == line) m_journalBytes += line;
-        m_pending.append(std::move(entry));
-        queued = m_pending.size();
+        if (!m_journal.append(head.data(), head.size(), body.data(), body.size()) && !m_journalFull) {
+            m_journalFull = true;  // still queued and inserted; only a kill before then loses it
+            qWarning("Usage ledger: cannot grow %s (disk full?)", qPrintable(m_journalPath));
+        }
+        if (m_queue.isEmpty() || m_queue.last().size() == kRowsPerTransaction) {
+            m_queue.append(m_free.isEmpty() ? QList<JournalEntry>() : m_free.takeLast());
+            m_queue.last().reserve(kRowsPerTransaction);
+        }
+        m_queue.last().append(std::move(entry));
+        queued = ++m_queued;
     }
     if (queued == 1 || queued == kMaxBatchRows) {
         const bool now = queued == kMaxBatchRows;
@@ -177,13 +174,10 @@ bool Ledger::drain() {
         QMutexLocker lock(&m_mutex);
         // A short transaction at a time: when the proxy shares this core, it never waits for
         // more than one of them (a whole backlog in one transaction showed as p99 latency).
-        if (m_pending.size() <= kRowsPerTransaction) {
-            rows.swap(m_pending);
-        } else {
-            rows = m_pending.first(kRowsPerTransaction);
-            m_pending.remove(0, kRowsPerTransaction);
-            more = true;
-        }
+        if (m_queue.isEmpty()) return false;
+        rows = m_queue.takeFirst();
+        m_queued -= rows.size();
+        more = !m_queue.isEmpty();
     }
     if (rows.isEmpty()) return false;
     if (more) {
@@ -199,13 +193,19 @@ bool Ledger::drain() {
     if (!s) {
         // Keep them (they are still in the journal) and try again on the next flush.
         qWarning("%s", qPrintable(s.error().message));
-        m_pending = rows + m_pending;
+        m_queued += rows.size();
+        m_queue.prepend(std::move(rows));
         m_writer->schedule(false);
         return false;  // the next flush retries
     }
+    if (m_free.size() < kFreeChunks) {
+        rows.clear();  // keeps its capacity
+        m_free.append(std::move(rows));
+    }
     // Everything journaled so far is committed when nothing is queued: start the journal over.
-    if (m_pending.isEmpty() && m_journalBytes > kJournalCompactBytes) {
-        if (::ftruncate(m_journalFd, 0) == 0) m_journalBytes = 0;
+    if (m_queue.isEmpty() && m_journal.used() > kJournalCompactBytes) {
+        m_journal.reset();
+        m_journalFull = false;
     }
     return more;
 }

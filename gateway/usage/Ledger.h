@@ -9,6 +9,7 @@
 #include "core/Result.h"
 #include "events/RequestEvent.h"
 #include "usage/LedgerJournal.h"
+#include "usage/LedgerJournalFile.h"
 #include "usage/UsageQueries.h"
 
 namespace ar {
@@ -18,13 +19,15 @@ class LedgerWriter;
 
 // The usage ledger: one SQLite row per finished request (ledger.sqlite in the data folder).
 //
-// The request path never waits for the database. record() (called on the proxy thread that
-// publishes the Finished event) appends one line to a journal file with a single write() —
-// no fsync, so it costs microseconds and survives a process kill — and queues the row. A
+// The request path never waits for the database, and pays little for the ledger (the gateway
+// may share one core with the writer, so every instruction counts; see bench/README.md's
+// ledger_bench). record() (called on the proxy thread that publishes the Finished event) copies
+// one line into the journal, a preallocated file mapped in memory (LedgerJournalFile: a memcpy,
+// no system call, no fsync, and still there after a process kill), and queues the row. A
 // writer thread with its own connection inserts queued rows in batched transactions (at most
-// kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then empties
-// the journal once everything in it is committed. open() replays a journal left by a killed
-// process, so a request whose answer was sent is never lost.
+// kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then starts the
+// journal over once everything in it is committed. open() replays a journal left by a killed
+// process (or an older build's), so a request whose answer was sent is never lost.
 //
 // Each journal line carries a sequence taken under the same lock as its append and its place in
 // the queue, so rows commit in journal order; each transaction records its last line as the
@@ -39,6 +42,7 @@ public:
     static constexpr int kMaxBatchRows = 1024;
     static constexpr int kRowsPerTransaction = 256;
     static constexpr qint64 kJournalCompactBytes = 1 << 20;
+    static constexpr qsizetype kFreeChunks = kMaxBatchRows / kRowsPerTransaction;
 
     explicit Ledger(const QString& dataDir, QObject* parent = nullptr);
     ~Ledger() override;  // commits what is queued
@@ -60,13 +64,17 @@ private:
     QString m_dbPath;
     QString m_journalPath;
     QByteArray m_process;  // nonce unique per process: request ids and sequences restart
-    int m_journalFd = -1;
     int m_lockFd = -1;  // ledger.lock, held while open: one gateway per data folder
 
     QMutex m_mutex;  // guards the sequence, the journal append and the queue as one step
     quint64 m_seq = 0;
-    qint64 m_journalBytes = 0;
-    QList<JournalEntry> m_pending;
+    LedgerJournalFile m_journal;
+    bool m_journalFull = false;  // warned once until the next reset
+    // The queue, as chunks of up to kRowsPerTransaction rows (a transaction takes the oldest
+    // one): an append never moves the rows queued before it, however far the writer is behind.
+    QList<QList<JournalEntry>> m_queue;
+    QList<QList<JournalEntry>> m_free;  // chunks inserted and emptied, their capacity kept
+    qsizetype m_queued = 0;
 
     QThread m_thread;
     LedgerWriter* m_writer = nullptr;  // lives on m_thread

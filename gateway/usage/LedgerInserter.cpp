@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "core/TextAppend.h"
+#include "usage/AsciiCopy.h"
 #include "usage/LedgerSchema.h"
 
 namespace ar {
@@ -13,6 +14,15 @@ namespace ar {
 namespace {
 
 constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
+
+void appendText(std::string& out, const QString& s) {
+    const size_t at = out.size();
+    out.resize(at + size_t(s.size()));
+    if (!copyPlainAscii(out.data() + at, reinterpret_cast<const char16_t*>(s.constData()), s.size())) {
+        out.resize(at);
+        text::appendUtf8(out, s);
+    }
+}
 
 }  // namespace
 
@@ -44,8 +54,14 @@ Status LedgerInserter::open(const QString& path) {
     const QByteArray insert = QByteArray("INSERT INTO requests (request_uid, ") + ledger_schema::columnList() +
                               ") VALUES ";
     const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
+    // In columnList() order: uid, ts_ms, key_id .. upstream_model, stream, status, then error_code
+    // '', attempts, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
+    // image size and quality '', cost, usage_estimated 0, latency, ttfb.
+    const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 0, ?, 0, 0, '', '', ?, 0, ?, ?)";
     QByteArrayList inserts;
     for (int rows : kRowsPerStatement) inserts << insert + values + QByteArray(", " + values).repeated(rows - 1);
+    for (int rows : kRowsPerStatement)
+        inserts << insert + plainValues + QByteArray(", " + plainValues).repeated(rows - 1);
     std::vector<std::pair<sqlite3_stmt**, const char*>> statements = {
         {&m_mark, "UPDATE journal_mark SET process = ?, seq = ?"},
         // Prepared too: sqlite3_exec would parse them again for every transaction.
@@ -53,8 +69,10 @@ Status LedgerInserter::open(const QString& path) {
         {&m_commit, "COMMIT"},
         {&m_rollback, "ROLLBACK"},
     };
-    for (size_t i = 0; i < std::size(m_insert); ++i)
+    for (size_t i = 0; i < std::size(m_insert); ++i) {
         statements.push_back({&m_insert[i], inserts[qsizetype(i)].constData()});
+        statements.push_back({&m_insertPlain[i], inserts[qsizetype(i + std::size(m_insert))].constData()});
+    }
     for (const auto& [stmt, sql] : statements) {
         if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
             const ApiError e = error(QStringLiteral("prepare %1").arg(QLatin1String(sql).left(24)));
@@ -72,10 +90,15 @@ bool LedgerInserter::run(sqlite3_stmt* s) {
     return rc == SQLITE_DONE;
 }
 
-// Values in ledger_schema::columnList() order after the uid, row after row. Text is bound in
-// place (SQLITE_STATIC): m_text holds it until the step, and every parameter is bound again
-// before the next one.
-void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count) {
+bool LedgerInserter::isPlain(const LedgerRow& r) {
+    return r.errorCode.isEmpty() && r.cacheWriteTokens == 0 && r.reasoningTokens == 0 && r.images == 0 &&
+           r.imageSize.isEmpty() && r.imageQuality.isEmpty() && !r.usageEstimated;
+}
+
+// Values in ledger_schema::columnList() order after the uid, row after row (a plain row's
+// literals skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
+// every parameter is bound again before the next one.
+void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count, bool plain) {
     // Every text first (m_text may move while it grows), then the binds.
     m_text.clear();
     size_t ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
@@ -87,9 +110,13 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         m_text += '-';
         text::appendNumber(m_text, qint64(e.requestId));
         *end++ = m_text.size();
-        for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel, &r.errorCode,
-                                 &r.imageSize, &r.imageQuality}) {
-            text::appendUtf8(m_text, *t);
+        for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
+            appendText(m_text, *t);
+            *end++ = m_text.size();
+        }
+        if (plain) continue;
+        for (const QString* t : {&r.errorCode, &r.imageSize, &r.imageQuality}) {
+            appendText(m_text, *t);
             *end++ = m_text.size();
         }
     }
@@ -111,18 +138,20 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         bindText();  // upstream_model
         sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
         sqlite3_bind_int(s, i++, r.status);
-        bindText();  // error_code
+        if (!plain) bindText();  // error_code
         sqlite3_bind_int(s, i++, r.attempts);
         sqlite3_bind_int64(s, i++, r.promptTokens);
         sqlite3_bind_int64(s, i++, r.cachedTokens);
-        sqlite3_bind_int64(s, i++, r.cacheWriteTokens);
+        if (!plain) sqlite3_bind_int64(s, i++, r.cacheWriteTokens);
         sqlite3_bind_int64(s, i++, r.completionTokens);
-        sqlite3_bind_int64(s, i++, r.reasoningTokens);
-        sqlite3_bind_int(s, i++, r.images);
-        bindText();  // image_size
-        bindText();  // image_quality
+        if (!plain) {
+            sqlite3_bind_int64(s, i++, r.reasoningTokens);
+            sqlite3_bind_int(s, i++, r.images);
+            bindText();  // image_size
+            bindText();  // image_quality
+        }
         sqlite3_bind_int64(s, i++, r.costMicros);
-        sqlite3_bind_int(s, i++, r.usageEstimated ? 1 : 0);
+        if (!plain) sqlite3_bind_int(s, i++, r.usageEstimated ? 1 : 0);
         sqlite3_bind_int64(s, i++, r.latencyMs);
         sqlite3_bind_int64(s, i++, r.ttfbMs);
     }
@@ -136,13 +165,20 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
         run(m_rollback);
         return e;
     };
-    // In journal order (ids follow it), as many rows per statement as there are left.
+    // In journal order (ids follow it): each run of plain or other rows, as many rows per
+    // statement as the run has left.
     for (qsizetype at = 0; at < rows.size();) {
-        size_t k = 0;
-        while (kRowsPerStatement[k] > rows.size() - at) ++k;
-        bindRows(m_insert[k], rows.constData() + at, kRowsPerStatement[k]);
-        if (!run(m_insert[k])) return fail(QStringLiteral("insert"));
-        at += kRowsPerStatement[k];
+        const bool plain = isPlain(rows[at].row);
+        qsizetype runEnd = at + 1;
+        while (runEnd < rows.size() && isPlain(rows[runEnd].row) == plain) ++runEnd;
+        while (at < runEnd) {
+            size_t k = 0;
+            while (kRowsPerStatement[k] > runEnd - at) ++k;
+            sqlite3_stmt* statement = plain ? m_insertPlain[k] : m_insert[k];
+            bindRows(statement, rows.constData() + at, kRowsPerStatement[k], plain);
+            if (!run(statement)) return fail(QStringLiteral("insert"));
+            at += kRowsPerStatement[k];
+        }
     }
     const auto last = std::find_if(rows.rbegin(), rows.rend(), [](const JournalEntry& e) { return e.seq > 0; });
     if (last != rows.rend()) {
@@ -155,9 +191,11 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
 }
 
 void LedgerInserter::close() {
-    for (sqlite3_stmt*& s : m_insert) {
-        sqlite3_finalize(s);
-        s = nullptr;
+    for (auto* list : {&m_insert, &m_insertPlain}) {
+        for (sqlite3_stmt*& s : *list) {
+            sqlite3_finalize(s);
+            s = nullptr;
+        }
     }
     for (sqlite3_stmt** s : {&m_mark, &m_begin, &m_commit, &m_rollback}) {
         sqlite3_finalize(*s);

@@ -39,12 +39,17 @@ public:
 
 private:
     ApiError error(const QString& what) const;
-    void bindRows(sqlite3_stmt* statement, const JournalEntry* rows, int count);
+    // A plain row: the columns most requests leave at their default (no error, no images, no
+    // cache writes, no reasoning tokens, counted usage) are literals in its statements, not
+    // bound: a bind costs about as much as the insert does per column.
+    static bool isPlain(const LedgerRow& row);
+    void bindRows(sqlite3_stmt* statement, const JournalEntry* rows, int count, bool plain);
     bool run(sqlite3_stmt* statement);
 
     QString m_path;
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_insert[std::size(kRowsPerStatement)] = {};  // one per kRowsPerStatement
+    sqlite3_stmt* m_insertPlain[std::size(kRowsPerStatement)] = {};  // the same for plain rows
     sqlite3_stmt* m_mark = nullptr;
     sqlite3_stmt* m_begin = nullptr;
     sqlite3_stmt* m_commit = nullptr;

@@ -1,9 +1,11 @@
 #include "usage/LedgerJournal.h"
 
 #include "core/TextAppend.h"
+#include "usage/AsciiCopy.h"
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace ar {
 
@@ -20,30 +22,31 @@ constexpr int kV1Fields = 2 + kColumns;  // J1, uid
 constexpr int kV2Fields = 4 + kColumns;  // J2, process, seq, request id
 
 // Writers into space reserved up front (appendBody): no bounds checks or calls per field.
-char* putNumber(char* d, qint64 n) { return std::to_chars(d, d + 20, n).ptr; }
+// Most of a row's numbers are one digit (flags, attempts, zero counts).
+char* putNumber(char* d, qint64 n) {
+    if (quint64(n) < 10) {
+        *d = char('0' + n);
+        return d + 1;
+    }
+    return std::to_chars(d, d + 20, n).ptr;
+}
 
 // Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
 constexpr qsizetype kMaxBytesPerChar = 6;
 
-// Ids and model names are printable ASCII: copied char by char, no conversion, no allocation.
+// Ids and model names are printable ASCII: copied as is, no conversion, no allocation.
 char* putText(char* d, const QString& s) {
-    const QChar* const src = s.constData();  // not utf16(): that copies static (literal) data
-    const qsizetype n = s.size();
-    for (qsizetype i = 0; i < n; ++i) {
-        const char16_t c = src[i].unicode();
-        if (char16_t(c - 0x20) >= 0x60 || c == '\\') {  // control, non-ASCII or '\\': rare
-            for (char b : s.toUtf8()) {
-                if (b == '\\' || b == '\t' || b == '\n') {
-                    *d++ = '\\';
-                    b = b == '\t' ? 't' : b == '\n' ? 'n' : b;
-                }
-                *d++ = b;
-            }
-            return d;
+    // constData(), not utf16(): that copies static (literal) data.
+    if (copyPlainAscii(d, reinterpret_cast<const char16_t*>(s.constData()), s.size())) return d + s.size();
+    // Control, non-ASCII or '\\': rare. Escaped UTF-8 of the whole string.
+    for (char b : s.toUtf8()) {
+        if (b == '\\' || b == '\t' || b == '\n') {
+            *d++ = '\\';
+            b = b == '\t' ? 't' : b == '\n' ? 'n' : b;
         }
-        d[i] = char(c);
+        *d++ = b;
     }
-    return d + n;
+    return d;
 }
 
 QByteArray unescapedUtf8(QByteArrayView field) {
@@ -105,10 +108,15 @@ bool isProcessNonce(QByteArrayView v) {
 }  // namespace
 
 void appendHead(Buffer& out, const QByteArray& process, quint64 seq) {
-    out.append("J2\t", 3);
-    out.append(process.constData(), process.size());
-    out.append('\t');
-    text::appendNumber(out, qint64(seq));
+    const qsizetype at = out.size();
+    out.resize(at + 4 + process.size() + 20);
+    char* d = out.data() + at;
+    std::memcpy(d, "J2\t", 3);
+    std::memcpy(d + 3, process.constData(), size_t(process.size()));
+    d += 3 + process.size();
+    *d++ = '\t';
+    d = putNumber(d, qint64(seq));
+    out.resize(d - out.data());
 }
 
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& r) {
@@ -163,9 +171,11 @@ QByteArray line(const JournalEntry& e) {
 
 QList<JournalEntry> parse(const QByteArray& journal) {
     QList<JournalEntry> entries;
+    const qsizetype nul = journal.indexOf('\0');  // the end of a mapped journal (LedgerJournalFile)
+    const QByteArray lines = nul < 0 ? journal : journal.left(nul);
     qsizetype start = 0;
-    for (qsizetype end; (end = journal.indexOf('\n', start)) >= 0; start = end + 1) {
-        const QByteArrayView line(journal.constData() + start, end - start);
+    for (qsizetype end; (end = lines.indexOf('\n', start)) >= 0; start = end + 1) {
+        const QByteArrayView line(lines.constData() + start, end - start);
         QList<QByteArrayView> f;
         for (qsizetype from = 0;;) {
             const qsizetype tab = line.indexOf('\t', from);

@@ -35,8 +35,8 @@ namespace ledger_journal {
 //   J2 <process> <seq> <requestId> <the 22 columns of ledger_schema::columnList()>
 // Older builds wrote J1 <process>-<requestId> <22 columns>; those are still read.
 //
-// A line is written as head + body in one writev(): the body is built on the proxy thread
-// outside the ledger's lock, only the head (which carries the sequence) under it.
+// A line is appended as head + body (LedgerJournalFile::append): the body is built on the proxy
+// thread outside the ledger's lock, only the head (which carries the sequence) under it.
 using Buffer = QVarLengthArray<char, 512>;
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& row);
 void appendHead(Buffer& out, const QByteArray& process, quint64 seq);
@@ -45,6 +45,7 @@ QByteArray line(const JournalEntry& entry);
 
 // The complete lines of a journal, J1 and J2 alike, in file order. A torn last line (no '\n')
 // belongs to a request that never finished and is skipped, as is anything that does not parse.
+// A NUL ends the journal (the mapped file's format, see LedgerJournalFile).
 QList<JournalEntry> parse(const QByteArray& journal);
 
 }  // namespace ledger_journal

@@ -10,6 +10,7 @@
 
 #include "usage/Ledger.h"
 #include "usage/LedgerJournal.h"
+#include "usage/LedgerJournalFile.h"
 #include "usage/LedgerQueries.h"
 #include "usage/LedgerRowCodec.h"
 
@@ -59,10 +60,8 @@ protected:
         ASSERT_TRUE(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
         journal.write(lines);
     }
-    QByteArray readJournal() {
-        QFile journal(journalPath());
-        return journal.open(QIODevice::ReadOnly) ? journal.readAll() : QByteArray();
-    }
+    // The journal's lines, without the zeros the mapped file is padded with.
+    QByteArray readJournal() { return LedgerJournalFile::readLines(journalPath()); }
     // Runs `work` on a connection of its own to the ledger.
     template <typename Fn>
     void withDb(Fn&& work) {
@@ -109,7 +108,7 @@ TEST_F(LedgerTest, CreatesAVersionedWalDatabase) {
         ASSERT_TRUE(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         EXPECT_EQ(q.value(0).toString(), "wal");
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 2);
+        EXPECT_EQ(q.value(0).toInt(), 3);
     }
     db.close();
     db = QSqlDatabase();
@@ -149,12 +148,18 @@ TEST_F(LedgerTest, EveryColumnRoundTrips) {
 }
 
 TEST_F(LedgerTest, RowsInsertedSeveralPerStatementKeepTheirOwnValues) {
-    // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII.
+    // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII; runs
+    // of plain rows (their rare columns at the defaults, written as literals) between the others.
     QList<RequestEvent> events;
     for (int i = 1; i <= 47; ++i) {
         RequestEvent e = finished(quint64(i), kT0.addSecs(i), QStringLiteral("m") + QString(i, QChar(u'é')),
                                   QString::number(i * 7919, 36), i, 2 * i, i % 5 == 0 ? -1 : 3 * i, 200 + i);
         e.imageSize = i % 3 ? QString() : QStringLiteral("%1x%1").arg(i);
+        if (i > 20 && i < 40 && i % 3) {  // plain
+            e.usage.cacheWriteTokens = 0;
+            e.usage.reasoningTokens = 0;
+            e.usage.estimated = false;
+        }
         events << e;
     }
     record(events);
@@ -268,6 +273,115 @@ TEST_F(LedgerTest, AnOlderBuildsJournalLineIsReplayedOnce) {
     EXPECT_EQ(uids(), QStringList{"oldproc-6"});
 }
 
+// The journal line of request `n` of process `process` (its sequence too), `prompt` tokens.
+QByteArray journalLine(const QByteArray& process, quint64 n, qint64 prompt, const QString& model = "gpt-4o") {
+    return ledger_journal::line({process, n, n, ledger_row::fromEvent(finished(n, kT0, model, "k", prompt, 1, 1))});
+}
+
+// Appends `line` to a mapped journal as record() does.
+void append(LedgerJournalFile& journal, const QByteArray& line) {
+    ASSERT_TRUE(journal.append(line.constData(), 1, line.constData() + 1, line.size() - 1));
+}
+
+// Writes `bytes` into the journal file at `offset`, as a kill in the middle of a copy leaves it.
+void patchJournal(const QString& path, qint64 offset, const QByteArray& bytes) {
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::ReadWrite));
+    ASSERT_TRUE(file.seek(offset));
+    ASSERT_EQ(file.write(bytes), bytes.size());
+}
+
+TEST_F(LedgerTest, TheJournalIsAPreallocatedMappedFileThatEndsAtItsFirstNul) {
+    record({finished(1, kT0, "gpt-4o", "k", 1, 1, 1), finished(2, kT0, "gpt-4o", "k", 2, 1, 1)});
+    QFile file(journalPath());
+    EXPECT_EQ(file.size(), LedgerJournalFile::kInitialBytes);
+    const QList<JournalEntry> lines = ledger_journal::parse(readJournal());
+    ASSERT_EQ(lines.size(), 2);
+    EXPECT_EQ(lines[1].row.promptTokens, 2);
+}
+
+TEST_F(LedgerTest, ALineTornByAKillMidCopyIsNeverRead) {
+    LedgerJournalFile journal;
+    ASSERT_TRUE(journal.open(journalPath()));
+    append(journal, journalLine("torn1", 1, 1));
+    append(journal, journalLine("torn1", 2, 2));
+    const qint64 end = journal.used();
+    journal.close();
+    // Killed while copying line 3: everything but its first byte, which is stored last, is there.
+    patchJournal(journalPath(), end + 1, journalLine("torn1", 3, 3).mid(1));
+    record({});
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 2);
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 1 + 2);
+}
+
+TEST_F(LedgerTest, AKillRightAfterACompactionReplaysOnlyTheNewLinesOnce) {
+    // A process committed requests 1..4 (the mark: its line 4), then emptied its journal.
+    const QByteArray process = "cmp1";
+    QByteArray committed;
+    for (quint64 n = 1; n <= 4; ++n) committed += journalLine(process, n, qint64(n), "a-much-longer-model-name");
+    writeJournal(committed);
+    record({});
+    ASSERT_EQ(mark(), (std::pair<QByteArray, quint64>{process, 4}));
+    ASSERT_EQ(LedgerQueries(ledgerPath(dir.path())).totals({}, {}).requests, 4);
+
+    LedgerJournalFile journal;
+    ASSERT_TRUE(journal.open(journalPath()));
+    for (quint64 n = 1; n <= 4; ++n) append(journal, journalLine(process, n, qint64(n), "a-much-longer-model-name"));
+    journal.reset();
+    journal.close();
+    // Killed right after the reset: the stale lines behind the new end are not read.
+    EXPECT_TRUE(readJournal().isEmpty());
+
+    ASSERT_TRUE(journal.open(journalPath()));
+    for (quint64 n = 1; n <= 4; ++n) append(journal, journalLine(process, n, qint64(n), "a-much-longer-model-name"));
+    journal.reset();
+    // After the reset, lines 5 and 6 (shorter: stale bytes of line 2 follow them) were journaled,
+    // and line 7 was being copied when the process was killed.
+    append(journal, journalLine(process, 5, 5));
+    append(journal, journalLine(process, 6, 6));
+    const qint64 end = journal.used();
+    journal.close();
+    patchJournal(journalPath(), end + 1, journalLine(process, 7, 7).mid(1));
+    record({});
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 6);
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 1 + 2 + 3 + 4 + 5 + 6);
+    EXPECT_EQ(uids(), (QStringList{"cmp1-1", "cmp1-2", "cmp1-3", "cmp1-4", "cmp1-5", "cmp1-6"}));
+}
+
+TEST_F(LedgerTest, AJournalThatGrewPastItsPreallocationIsReplayedWhole) {
+    LedgerJournalFile journal;
+    ASSERT_TRUE(journal.open(journalPath()));
+    const QByteArray process = "grow1";
+    quint64 n = 0;
+    while (journal.used() < LedgerJournalFile::kInitialBytes + 4096) append(journal, journalLine(process, ++n, 1));
+    journal.close();  // killed: the lines are in the file, which doubled
+    EXPECT_EQ(QFile(journalPath()).size(), 2 * LedgerJournalFile::kInitialBytes);
+    record({});
+    EXPECT_EQ(LedgerQueries(ledgerPath(dir.path())).totals({}, {}).requests, qint64(n));
+    EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{process, n}));
+    // The next process starts a fresh, preallocated journal.
+    EXPECT_EQ(QFile(journalPath()).size(), LedgerJournalFile::kInitialBytes);
+    EXPECT_TRUE(readJournal().isEmpty());
+}
+
+TEST_F(LedgerTest, APreviousBuildsAppendedJournalIsReplayedOnceThenReplaced) {
+    // The format before the mapped file: lines appended with write(), no padding.
+    const QByteArray old = journalLine("prev1", 1, 3) + journalLine("prev1", 2, 4);
+    writeJournal(old);
+    record({finished(1, kT0, "gpt-4o", "k", 10, 1, 1)});
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 3);
+    EXPECT_EQ(q.totals({}, {}).promptTokens, 3 + 4 + 10);
+    const QList<JournalEntry> now = ledger_journal::parse(readJournal());
+    ASSERT_EQ(now.size(), 1);  // only this process's line: the old lines were not carried over
+    EXPECT_NE(now[0].process, "prev1");
+    EXPECT_EQ(QFile(journalPath()).size(), LedgerJournalFile::kInitialBytes);
+    record({});
+    EXPECT_EQ(q.totals({}, {}).requests, 3);
+}
+
 // The schema version 1 wrote, as it shipped.
 const char* const kV1Schema[] = {
     "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -328,21 +442,102 @@ TEST_F(LedgerTest, AVersion1LedgerMigratesKeepingEveryRowAndReplaysItsOldJournal
         ASSERT_TRUE(q.next());
         EXPECT_EQ(q.value(0).toInt(), 9);
         EXPECT_FALSE(q.next());
-        // No UNIQUE uid index and no AUTOINCREMENT left; the two query indexes are.
+        // No UNIQUE uid index and no AUTOINCREMENT left; the query index is.
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"
                                           " ORDER BY name")));
         QStringList indexes;
         while (q.next()) indexes << q.value(0).toString();
-        EXPECT_EQ(indexes, (QStringList{"requests_key_ts", "requests_ts"}));
+        EXPECT_EQ(indexes, (QStringList{"requests_ts_key"}));
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'requests'")) && q.next());
         EXPECT_FALSE(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")));
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 2);
+        EXPECT_EQ(q.value(0).toInt(), 3);
     });
     LedgerQueries q(ledgerPath(dir.path()));
     EXPECT_EQ(q.totals({}, {}).requests, 5);
     EXPECT_EQ(q.totals({}, {}, "key2").costMicros, 80000);
     EXPECT_EQ(q.requests(2, 8).first().model, "my,model é");
+}
+
+// The schema version 2 wrote, as it shipped, with rows and a journal mark.
+const char* const kV2Schema[] = {
+    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    "INSERT INTO schema_migrations VALUES (1, '2026-05-01T00:00:00Z'), (2, '2026-06-01T00:00:00Z')",
+    "CREATE TABLE requests (id INTEGER PRIMARY KEY, request_uid TEXT NOT NULL, ts_ms INTEGER NOT NULL,"
+    " key_id TEXT NOT NULL DEFAULT '', endpoint TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',"
+    " provider TEXT NOT NULL DEFAULT '', upstream_model TEXT NOT NULL DEFAULT '', stream INTEGER NOT NULL DEFAULT 0,"
+    " status INTEGER NOT NULL DEFAULT 0, error_code TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,"
+    " prompt_tokens INTEGER NOT NULL DEFAULT 0, cached_tokens INTEGER NOT NULL DEFAULT 0,"
+    " cache_write_tokens INTEGER NOT NULL DEFAULT 0, completion_tokens INTEGER NOT NULL DEFAULT 0,"
+    " reasoning_tokens INTEGER NOT NULL DEFAULT 0, images INTEGER NOT NULL DEFAULT 0,"
+    " image_size TEXT NOT NULL DEFAULT '', image_quality TEXT NOT NULL DEFAULT '',"
+    " cost_micros INTEGER NOT NULL DEFAULT -1, usage_estimated INTEGER NOT NULL DEFAULT 0,"
+    " latency_ms INTEGER NOT NULL DEFAULT -1, ttfb_ms INTEGER NOT NULL DEFAULT -1)",
+    "CREATE INDEX requests_ts ON requests(ts_ms)",
+    "CREATE INDEX requests_key_ts ON requests(key_id, ts_ms)",
+    "CREATE TABLE journal_mark (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), process TEXT NOT NULL,"
+    " seq INTEGER NOT NULL)",
+    "INSERT INTO journal_mark VALUES (1, 'v2proc', 3)",
+    "INSERT INTO requests VALUES (1, 'a1-1', 1777889700000, 'key1', '/v1/chat/completions', 'gpt-4o', 'openai',"
+    " 'gpt-4o-2024-08-06', 1, 200, '', 1, 100, 50, 3, 20, 5, 0, '', '', 1234, 0, 340, 80)",
+    "INSERT INTO requests VALUES (4, 'v2proc-2', 1777889760000, 'key2', '/v1/images/generations', 'dall-e-3',"
+    " 'openai', 'dall-e-3', 0, 200, '', 2, 10, 0, 0, 0, 0, 2, '1024x1792', 'hd', 80000, 1, 9000, -1)",
+    "INSERT INTO requests VALUES (5, 'v2proc-3', 1777889820000, '', '/v1/embeddings', 'my,model é', 'mistral',"
+    " 'mistral-embed', 0, 502, 'upstream_error', 3, 7, 0, 0, 0, 0, 0, '', '', -1, 0, 15, -1)",
+    nullptr,
+};
+
+TEST_F(LedgerTest, AVersion2LedgerMigratesKeepingEveryRowItsMarkAndAnIndexForEveryQuery) {
+    QList<QVariantList> before;
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        for (const char* const* sql = kV2Schema; *sql; ++sql) ASSERT_TRUE(q.exec(QString::fromUtf8(*sql))) << *sql;
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        while (q.next()) {
+            QVariantList row;
+            for (int c = 0; c < 24; ++c) row << q.value(c);
+            before << row;
+        }
+    });
+    ASSERT_EQ(before.size(), 3);
+    // The killed v2 process had committed its lines up to 3 (the mark), not line 4.
+    writeJournal(journalLine("v2proc", 3, 7) + journalLine("v2proc", 4, 40));
+    record({});
+
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        for (const QVariantList& row : before) {
+            ASSERT_TRUE(q.next());
+            for (int c = 0; c < 24; ++c) EXPECT_EQ(q.value(c), row[c]) << "id " << row[0].toInt() << " column " << c;
+        }
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(0).toInt(), 6);
+        EXPECT_EQ(q.value(1).toString(), "v2proc-4");
+        EXPECT_FALSE(q.next());
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), 3);
+        // The shapes of LedgerQueries' reads: each searches the index, none scans the table.
+        const QString range = QStringLiteral(" FROM requests WHERE ts_ms >= 1 AND ts_ms < 2");
+        for (const QString& sql :
+             {QStringLiteral("SELECT (ts_ms / 3600000) * 3600000 AS b, model AS g, COUNT(*)") + range +
+                  QStringLiteral(" GROUP BY b, g ORDER BY b, g"),
+              QStringLiteral("SELECT 1 AS b, '' AS g, SUM(cost_micros)") + range +
+                  QStringLiteral(" AND key_id = 'key1' GROUP BY b, g ORDER BY b, g"),
+              QStringLiteral("SELECT id, model") + range + QStringLiteral(" ORDER BY id"),
+              QStringLiteral("SELECT key_id, SUM(cost_micros) FROM requests WHERE ts_ms >= 1 AND cost_micros > 0"
+                             " GROUP BY key_id")}) {
+            ASSERT_TRUE(q.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + sql)) << qPrintable(sql);
+            QString plan;
+            while (q.next()) plan += q.value(3).toString() + QLatin1Char('\n');
+            EXPECT_TRUE(plan.contains(QLatin1String("INDEX requests_ts_key (ts_ms>?"))) << qPrintable(sql + "\n" + plan);
+        }
+    });
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}).requests, 4);
+    EXPECT_EQ(q.totals({}, {}, "key2").costMicros, 80000);
+    EXPECT_EQ(q.totals({}, {}).unknownCostRequests, 1);
+    EXPECT_EQ(q.requests(1, 6).first().model, "my,model é");
 }
 
 TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
