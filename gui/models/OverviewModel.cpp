@@ -23,11 +23,12 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
     m_timer = new QTimer(this);
     m_timer->setInterval(kRefreshMs);
     connect(m_timer, &QTimer::timeout, this, [this] {
-        if (m_lastQueryStart.isValid() && m_lastQueryStart.elapsed() < kQueryDutyFactor * m_lastQueryMs) {
-            refreshHealth();  // the last sum was slow: keep counting in memory a while longer
-            return;
-        }
-        refresh();
+        const bool newDay = m_lastQueryDay != now().toLocalTime().date();
+        const bool due = !m_lastQueryStart.isValid() ||
+                         (m_lastQueryStart.elapsed() >= kResumMs &&
+                          m_lastQueryStart.elapsed() >= kQueryDutyFactor * m_lastQueryMs);
+        if (newDay || due) refresh();
+        else refreshHealth();  // usage keeps counting in memory
     });
     m_timer->start();
     m_soon = new QTimer(this);
@@ -93,6 +94,7 @@ void OverviewModel::refresh() {
     m_spendSinceQuery.clear();
     m_lastQueryStart.start();
     const QDateTime local = now().toLocalTime();
+    m_lastQueryDay = local.date();
     const QDateTime dayStart(local.date(), QTime(0, 0));
     const QDateTime monthStart(QDate(local.date().year(), local.date().month(), 1), QTime(0, 0));
     const QDateTime to = local.addSecs(1).toUTC();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDate>
 #include <QElapsedTimer>
 #include <QFuture>
 #include <QHash>
@@ -25,16 +26,20 @@ namespace ar::gui {
 // this month and every key's spend against its budget (from the ledger, queried off the GUI
 // thread), and provider health (from the running proxy).
 //
-// Finished requests are added in memory as they come; the ledger is summed again on a timer,
-// and less often when that query is slow: a busy month is many rows to sum, and re-reading
-// it after every burst of requests took a core's worth of CPU from the proxy under load.
+// Finished requests are added in memory as they come; the ledger is summed again now and then
+// (kResumMs): a busy month is many rows to sum, and re-reading it after every burst of
+// requests took a core's worth of CPU from the proxy under load.
 class OverviewModel : public QObject {
     Q_OBJECT
 public:
     using Clock = std::function<QDateTime()>;
     using HealthSource = std::function<QList<HealthReport>()>;
-    static constexpr int kRefreshMs = 5000;
-    // The ledger is summed at most once per this many times the previous sum took.
+    static constexpr int kRefreshMs = 5000;  // provider health
+    // Finished requests are counted in memory as the ledger sums them, so the ledger is summed
+    // again only to confirm them (and to see keys created elsewhere): once a minute, when the
+    // day changes, and at most once per this many times the previous sum took. Summing a busy
+    // month's rows every few seconds took CPU from the proxy under load.
+    static constexpr int kResumMs = 60'000;
     static constexpr int kQueryDutyFactor = 20;
     static constexpr int kGatherMs = 250;  // finished requests reach this thread at most this late
 
@@ -80,6 +85,7 @@ private:
     UsageBucket m_sinceQuery;
     QHash<QString, qint64> m_spendSinceQuery;
     QElapsedTimer m_lastQueryStart;
+    QDate m_lastQueryDay;  // local day of the last sum: a new day sums again at once
     qint64 m_lastQueryMs = 0;
     bool m_inFlight = false;
     bool m_again = false;
