@@ -26,7 +26,9 @@ class LedgerWriter;
 // no system call, no fsync, and still there after a process kill), and queues the row. A
 // writer thread with its own connection inserts queued rows in batched transactions (at most
 // kFlushIntervalMs after the first, or at once when kMaxBatchRows are waiting), then starts the
-// journal over once everything in it is committed. open() replays a journal left by a killed
+// journal over once everything in it is committed. The writer runs at idle priority, on CPU
+// time the proxy does not want; under sustained load that leaves no idle time, recording
+// threads insert a transaction themselves once kMaxBacklogRows are waiting. open() replays a journal left by a killed
 // process (or an older build's), so a request whose answer was sent is never lost.
 //
 // Each journal line carries a sequence taken under the same lock as its append and its place in
@@ -43,6 +45,9 @@ public:
     static constexpr int kRowsPerTransaction = 256;
     static constexpr qint64 kJournalCompactBytes = 1 << 20;
     static constexpr qsizetype kFreeChunks = kMaxBatchRows / kRowsPerTransaction;
+    // The writer runs at idle priority; past this many rows waiting (the core busy for seconds
+    // on end), the threads that record rows insert transactions themselves.
+    static constexpr qsizetype kMaxBacklogRows = 65'536;
 
     explicit Ledger(const QString& dataDir, QObject* parent = nullptr);
     ~Ledger() override;  // commits what is queued
@@ -55,11 +60,17 @@ public:
     void record(const RequestEvent& finished);
 
     QString databasePath() const { return m_dbPath; }
+    // Tests: a smaller bound, and the writer thread's context (holding it up stands for a core
+    // with no idle time).
+    void setMaxBacklogRows(qsizetype rows) { m_maxBacklogRows = rows; }
+    QObject* writerContext() const;
     QString journalPath() const { return m_journalPath; }
 
 private:
     friend class LedgerWriter;
-    bool drain();  // writer thread; true when rows are left for another transaction
+    // Inserts the oldest queued transaction (the writer thread, or a recording thread past
+    // kMaxBacklogRows); true when rows are left for another one.
+    bool drain();
 
     QString m_dbPath;
     QString m_journalPath;
@@ -67,6 +78,7 @@ private:
     int m_lockFd = -1;  // ledger.lock, held while open: one gateway per data folder
 
     QMutex m_mutex;  // guards the sequence, the journal append and the queue as one step
+    QMutex m_insertMutex;  // one transaction at a time (taken before m_mutex)
     quint64 m_seq = 0;
     LedgerJournalFile m_journal;
     bool m_journalFull = false;  // warned once until the next reset
@@ -75,6 +87,7 @@ private:
     QList<QList<JournalEntry>> m_queue;
     QList<QList<JournalEntry>> m_free;  // chunks inserted and emptied, their capacity kept
     qsizetype m_queued = 0;
+    qsizetype m_maxBacklogRows = kMaxBacklogRows;
 
     QThread m_thread;
     LedgerWriter* m_writer = nullptr;  // lives on m_thread

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
+#include <QSemaphore>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
@@ -548,6 +549,36 @@ TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
     EXPECT_FALSE(QFile::exists(ledgerPath(dir.path()))) << "a query must not create the database";
     record({finished(1, kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1)});
     EXPECT_EQ(q.totals({}, {}).requests, 1);  // and it reads the ledger once there is one
+}
+
+TEST_F(LedgerTest, WithNoIdleTimeForTheWriterRecordingInsertsPastTheBacklogBoundInJournalOrder) {
+    constexpr int kRows = 2000;
+    constexpr int kBound = 300;
+    QStringList expected;
+    {
+        Ledger ledger(dir.path());
+        ASSERT_TRUE(ledger.open());
+        ledger.setMaxBacklogRows(kBound);
+        QSemaphore held, release;
+        QMetaObject::invokeMethod(ledger.writerContext(), [&] {
+            held.release();
+            release.acquire();
+        }, Qt::QueuedConnection);
+        ASSERT_TRUE(held.tryAcquire(1, 10'000)) << "the writer thread is held up";
+        for (int i = 1; i <= kRows; ++i)
+            ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
+        // This thread inserted everything but at most the bound, oldest first, and the journal
+        // mark covers exactly what it committed.
+        const QStringList committed = uids();
+        EXPECT_GE(committed.size(), kRows - kBound);
+        EXPECT_LT(committed.size(), kRows);
+        const QByteArray process = ledger_journal::parse(readJournal()).first().process;
+        for (int i = 1; i <= kRows; ++i) expected << process + "-" + QByteArray::number(i);
+        EXPECT_EQ(committed, expected.first(committed.size()));
+        EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{process, quint64(committed.size())}));
+        release.release();
+    }  // the writer commits the rest
+    EXPECT_EQ(uids(), expected);
 }
 
 TEST_F(LedgerTest, ManyRowsAreWrittenInBatches) {
