@@ -41,12 +41,33 @@ public:
         if (!m_timer->isActive()) m_timer->start();
     }
 
+    // After a commit, on the writer thread: a checkpoint now if the WAL is past its bound,
+    // else once nothing has been recorded for a while.
+    void committed(int walPages) {
+        if (walPages >= Ledger::kMaxWalPages) {
+            checkpoint();
+            return;
+        }
+        if (!m_idle) {
+            m_idle = new QTimer(this);
+            m_idle->setSingleShot(true);
+            m_idle->setInterval(Ledger::kIdleCheckpointMs);
+            connect(m_idle, &QTimer::timeout, this, [this] {
+                if (m_ledger->queuedRows() > 0) return;  // the next commit arms it again
+                checkpoint();
+            });
+        }
+        m_idle->start();  // restarted by every commit: it fires after a quiet second
+    }
+
     void shutdown() {  // writer thread: last flush, then nothing of ours is left running
         while (m_ledger->drain()) {
         }
         delete m_timer;
         m_timer = nullptr;
-        close();
+        delete m_idle;
+        m_idle = nullptr;
+        close();  // the last connection to close checkpoints the rest
     }
 
     // Opened lazily on the writer thread, which then is the only one to use it.
@@ -63,8 +84,15 @@ public:
     void close() { m_inserter.close(); }
 
 private:
+    void checkpoint() {
+        QMutexLocker inserting(&m_ledger->m_insertMutex);  // the connection is shared with drain()
+        if (!m_inserter.isOpen() || m_inserter.walPages() == 0) return;
+        if (Status s = m_inserter.checkpoint(); !s) qWarning("%s", qPrintable(s.error().message));
+    }
+
     Ledger* m_ledger;
     QTimer* m_timer = nullptr;
+    QTimer* m_idle = nullptr;
     LedgerInserter m_inserter;
 };
 
@@ -179,6 +207,11 @@ void Ledger::record(const RequestEvent& finished) {
 
 QObject* Ledger::writerContext() const { return m_writer; }
 
+qsizetype Ledger::queuedRows() {
+    QMutexLocker lock(&m_mutex);
+    return m_queued;
+}
+
 bool Ledger::drain() {
     // One transaction at a time, from taking the oldest rows to their commit, whichever thread
     // runs it: rows must commit in journal order for the mark to be right.
@@ -204,24 +237,32 @@ bool Ledger::drain() {
     LedgerInserter* inserter = m_writer->inserter();
     Status s = inserter ? inserter->insert(rows)
                         : Status(ApiError::internal(QStringLiteral("Usage ledger: cannot open %1").arg(m_dbPath)));
-    QMutexLocker lock(&m_mutex);
-    if (!s) {
-        // Keep them (they are still in the journal) and try again on the next flush.
-        qWarning("%s", qPrintable(s.error().message));
-        m_queued += rows.size();
-        m_queue.prepend(std::move(rows));
-        QMetaObject::invokeMethod(m_writer, [this] { m_writer->schedule(false); }, Qt::QueuedConnection);
-        return false;  // the next flush retries
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!s) {
+            // Keep them (they are still in the journal) and try again on the next flush.
+            qWarning("%s", qPrintable(s.error().message));
+            m_queued += rows.size();
+            m_queue.prepend(std::move(rows));
+            QMetaObject::invokeMethod(m_writer, [this] { m_writer->schedule(false); }, Qt::QueuedConnection);
+            return false;  // the next flush retries
+        }
+        if (m_free.size() < kFreeChunks) {
+            rows.clear();  // keeps its capacity
+            m_free.append(std::move(rows));
+        }
+        // Everything journaled so far is committed when nothing is queued: start the journal over.
+        if (m_queue.isEmpty() && m_journal.used() > kJournalCompactBytes) {
+            m_journal.reset();
+            m_journalFull = false;
+        }
     }
-    if (m_free.size() < kFreeChunks) {
-        rows.clear();  // keeps its capacity
-        m_free.append(std::move(rows));
-    }
-    // Everything journaled so far is committed when nothing is queued: start the journal over.
-    if (m_queue.isEmpty() && m_journal.used() > kJournalCompactBytes) {
-        m_journal.reset();
-        m_journalFull = false;
-    }
+    const int walPages = inserter->walPages();
+    inserting.unlock();
+    // Checkpoints belong to the writer thread: an fsync on a recording thread would be the very
+    // stall they are kept away from.
+    if (QThread::currentThread() == &m_thread) m_writer->committed(walPages);
+    else QMetaObject::invokeMethod(m_writer, [this, walPages] { m_writer->committed(walPages); }, Qt::QueuedConnection);
     return more;
 }
 

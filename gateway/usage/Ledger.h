@@ -47,7 +47,12 @@ public:
     static constexpr qsizetype kFreeChunks = kMaxBatchRows / kRowsPerTransaction;
     // The writer runs at idle priority; past this many rows waiting (the core busy for seconds
     // on end), the threads that record rows insert transactions themselves.
-    static constexpr qsizetype kMaxBacklogRows = 65'536;
+    static constexpr qsizetype kMaxBacklogRows = 32'768;
+    // The WAL is copied into the database (a checkpoint, with an fsync) once the gateway has
+    // recorded nothing for kIdleCheckpointMs, or at once past kMaxWalPages (32 MB of 4 KB pages)
+    // under load that never pauses.
+    static constexpr int kIdleCheckpointMs = 1000;
+    static constexpr int kMaxWalPages = 8192;
 
     explicit Ledger(const QString& dataDir, QObject* parent = nullptr);
     ~Ledger() override;  // commits what is queued
@@ -64,6 +69,7 @@ public:
     // with no idle time).
     void setMaxBacklogRows(qsizetype rows) { m_maxBacklogRows = rows; }
     QObject* writerContext() const;
+    qsizetype queuedRows();  // rows recorded, not yet committed
     QString journalPath() const { return m_journalPath; }
 
 private:

@@ -1,5 +1,8 @@
 // The ledger on a temp folder: schema, batched writes, journal replay, and the queries.
 #include <QFile>
+#include <QThread>
+#include <QFileInfo>
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
@@ -579,6 +582,23 @@ TEST_F(LedgerTest, WithNoIdleTimeForTheWriterRecordingInsertsPastTheBacklogBound
         release.release();
     }  // the writer commits the rest
     EXPECT_EQ(uids(), expected);
+}
+
+TEST_F(LedgerTest, TheWalIsCopiedIntoTheDatabaseOnceTheGatewayIsQuiet) {
+    // Automatic checkpoints are off (their fsync stalled requests); the writer runs one after a
+    // quiet second instead. Without it the WAL would only ever grow.
+    Ledger ledger(dir.path());
+    ASSERT_TRUE(ledger.open());
+    const QString db = ledgerPath(dir.path());
+    const qint64 before = QFileInfo(db).size();
+    for (int i = 1; i <= 12'000; ++i)  // about 1500 WAL pages: SQLite would have checkpointed at 1000
+        ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
+    QDeadlineTimer deadline(20'000);
+    while (ledger.queuedRows() > 0 && !deadline.hasExpired()) QThread::msleep(10);
+    ASSERT_EQ(ledger.queuedRows(), 0);
+    while (QFileInfo(db).size() < before + 1024 * 1024 && !deadline.hasExpired()) QThread::msleep(50);
+    EXPECT_GE(QFileInfo(db).size(), before + 1024 * 1024) << "the rows reached the database file";
+    EXPECT_EQ(LedgerQueries(db).totals({}, {}).requests, 12'000);
 }
 
 TEST_F(LedgerTest, ManyRowsAreWrittenInBatches) {
