@@ -24,9 +24,14 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
     m_timer->setInterval(kRefreshMs);
     connect(m_timer, &QTimer::timeout, this, [this] {
         const bool newDay = m_lastQueryDay != now().toLocalTime().date();
-        const bool due = !m_lastQueryStart.isValid() ||
-                         (m_lastQueryStart.elapsed() >= kResumMs &&
-                          m_lastQueryStart.elapsed() >= kQueryDutyFactor * m_lastQueryMs);
+        const qint64 sinceSum = m_lastQueryStart.isValid() ? m_lastQueryStart.elapsed() : -1;
+        // While requests flow, the rows of the last ones may still wait for the ledger's writer
+        // (it runs on idle CPU), and a sum of a busy month competes with the proxy: sum when
+        // traffic has paused, or at the latest after kMaxStaleMs.
+        const bool quiet = !m_lastFinished.isValid() || m_lastFinished.elapsed() >= kQuietMs;
+        const bool due = sinceSum < 0 ||
+                         (sinceSum >= kResumMs && sinceSum >= kQueryDutyFactor * m_lastQueryMs &&
+                          (quiet || sinceSum >= kMaxStaleMs));
         if (newDay || due) refresh();
         else refreshHealth();  // usage keeps counting in memory
     });
@@ -47,6 +52,7 @@ void OverviewModel::attach(EventBus* bus) {
 }
 
 void OverviewModel::addFinished(const RequestEvent& e) {
+    m_lastFinished.start();
     // As the ledger will count it (LedgerQueries::buckets).
     UsageBucket one;
     one.requests = 1;

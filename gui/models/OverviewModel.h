@@ -36,10 +36,14 @@ public:
     using HealthSource = std::function<QList<HealthReport>()>;
     static constexpr int kRefreshMs = 5000;  // provider health
     // Finished requests are counted in memory as the ledger sums them, so the ledger is summed
-    // again only to confirm them (and to see keys created elsewhere): once a minute, when the
-    // day changes, and at most once per this many times the previous sum took. Summing a busy
-    // month's rows every few seconds took CPU from the proxy under load.
+    // again only to confirm them (and to see keys created elsewhere): when the day changes, and
+    // otherwise at most once a minute, once traffic has paused for kQuietMs (or after
+    // kMaxStaleMs of steady traffic), and at most once per kQueryDutyFactor times the previous
+    // sum took. Summing a busy month's rows every few seconds took CPU from the proxy under
+    // load, and mid-burst the newest rows may still wait for the ledger's idle-priority writer.
     static constexpr int kResumMs = 60'000;
+    static constexpr int kQuietMs = 3'000;        // no request finished for this long
+    static constexpr int kMaxStaleMs = 600'000;   // summed by then even under steady traffic
     static constexpr int kQueryDutyFactor = 20;
     static constexpr int kGatherMs = 250;  // finished requests reach this thread at most this late
 
@@ -85,6 +89,7 @@ private:
     UsageBucket m_sinceQuery;
     QHash<QString, qint64> m_spendSinceQuery;
     QElapsedTimer m_lastQueryStart;
+    QElapsedTimer m_lastFinished;
     QDate m_lastQueryDay;  // local day of the last sum: a new day sums again at once
     qint64 m_lastQueryMs = 0;
     bool m_inFlight = false;
