@@ -99,6 +99,23 @@ protected:
         return out;
     }
 
+    // Creates a ledger with an older build's statements; returns its rows, all 24 columns.
+    QList<QVariantList> createOlderLedger(const char* const* statements) {
+        QList<QVariantList> rows;
+        withDb([&](QSqlDatabase& db) {
+            QSqlQuery q(db);
+            for (const char* const* sql = statements; *sql; ++sql)
+                EXPECT_TRUE(q.exec(QString::fromUtf8(*sql))) << *sql;
+            EXPECT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+            while (q.next()) {
+                QVariantList row;
+                for (int c = 0; c < 24; ++c) row << q.value(c);
+                rows << row;
+            }
+        });
+        return rows;
+    }
+
     QTemporaryDir dir;
 };
 
@@ -413,17 +430,7 @@ const char* const kV1Schema[] = {
 };
 
 TEST_F(LedgerTest, AVersion1LedgerMigratesKeepingEveryRowAndReplaysItsOldJournalOnce) {
-    QList<QVariantList> before;
-    withDb([&](QSqlDatabase& db) {
-        QSqlQuery q(db);
-        for (const char* const* sql = kV1Schema; *sql; ++sql) ASSERT_TRUE(q.exec(QString::fromUtf8(*sql))) << *sql;
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
-        while (q.next()) {
-            QVariantList row;
-            for (int c = 0; c < 24; ++c) row << q.value(c);
-            before << row;
-        }
-    });
+    const QList<QVariantList> before = createOlderLedger(kV1Schema);
     ASSERT_EQ(before.size(), 3);
     // The killed v1 process had committed request 6, not request 7.
     writeJournal(
@@ -492,17 +499,7 @@ const char* const kV2Schema[] = {
 };
 
 TEST_F(LedgerTest, AVersion2LedgerMigratesKeepingEveryRowItsMarkAndAnIndexForEveryQuery) {
-    QList<QVariantList> before;
-    withDb([&](QSqlDatabase& db) {
-        QSqlQuery q(db);
-        for (const char* const* sql = kV2Schema; *sql; ++sql) ASSERT_TRUE(q.exec(QString::fromUtf8(*sql))) << *sql;
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
-        while (q.next()) {
-            QVariantList row;
-            for (int c = 0; c < 24; ++c) row << q.value(c);
-            before << row;
-        }
-    });
+    const QList<QVariantList> before = createOlderLedger(kV2Schema);
     ASSERT_EQ(before.size(), 3);
     // The killed v2 process had committed its lines up to 3 (the mark), not line 4.
     writeJournal(journalLine("v2proc", 3, 7) + journalLine("v2proc", 4, 40));
