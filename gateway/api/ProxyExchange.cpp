@@ -208,7 +208,7 @@ void ProxyExchange::upstreamFinished() {
         return;
     }
     if (!translated->usage.known()) m_generatedChars = usage_estimate::generatedChars(translated->body);
-    if (m_responder) markFirstByte();
+    if (m_responder) markFirstByte(false);  // the Finished event right after carries it
     const qint64 costMicros = finish(200, {}, translated->body);  // ledgered before it is sent
     if (m_responder) {
         HeaderLines headers;
@@ -248,7 +248,7 @@ void ProxyExchange::failOrFailOver(const ApiError& error) {
 
 void ProxyExchange::replyError(const ApiError& error) {
     const bool send = m_responder && !m_responder->headersSent();
-    if (send) markFirstByte();
+    if (send) markFirstByte(false);
     finish(error.status, error.code.isEmpty() ? error.type : error.code);  // before the client sees it
     if (send) {
         HeaderLines headers;
@@ -293,10 +293,10 @@ void ProxyExchange::releaseProbe() {
     m_probe = 0;
 }
 
-void ProxyExchange::markFirstByte() {
+void ProxyExchange::markFirstByte(bool announce) {
     if (m_event.ttfbMs >= 0) return;
     m_event.ttfbMs = m_clock.elapsed();
-    if (!m_context.events->wants(RequestEvent::Kind::FirstByte)) return;
+    if (!announce || !m_context.events->wants(RequestEvent::Kind::FirstByte)) return;
     RequestEvent e = m_event;
     e.kind = RequestEvent::Kind::FirstByte;
     e.timestampMs = QDateTime::currentMSecsSinceEpoch();

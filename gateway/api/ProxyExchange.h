@@ -53,7 +53,9 @@ private:
     void writeStreamPayloads(const QList<QByteArray>& payloads);
     void endStreamWithError(const ApiError& error);
     void replyError(const ApiError& error);
-    void markFirstByte();
+    // Records the time to first byte; `announce` publishes a FirstByte event, which only a
+    // stream needs (a whole answer's Finished event follows at once and carries the time).
+    void markFirstByte(bool announce = true);
     // Publishes the Finished event (the ledger journals it) and returns its cost; called before
     // the last bytes go out, so an answer the client saw is never missing from the ledger.
     qint64 finish(int status, const QString& errorCode, const QByteArray& body = {});

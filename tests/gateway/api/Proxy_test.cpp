@@ -69,6 +69,25 @@ TEST_F(ProxyTest, ChatCompletionIsRelayedAndUsageRecorded) {
     EXPECT_EQ(finished[0].provider, "fake");
 }
 
+TEST_F(ProxyTest, TheLiveLogGetsAFirstByteEventForStreamsOnlyAndEveryFinishedCarriesItsTime) {
+    // A whole answer's first byte and its end are one moment: its Finished event says when,
+    // and a FirstByte event before it would be a copy for every window to handle.
+    ASSERT_EQ(post("/v1/chat/completions", kChatBody).status, 200);
+    ASSERT_EQ(gateway->waitForFinished(1).size(), 1);
+    ASSERT_EQ(post("/v1/chat/completions", kStreamBody).status, 200);
+    const auto finished = gateway->waitForFinished(2);
+    ASSERT_EQ(finished.size(), 2);
+    QList<RequestEvent::Kind> whole, stream;
+    for (const RequestEvent& e : gateway->events())
+        (e.requestId == finished[0].requestId ? whole : stream).append(e.kind);
+    using K = RequestEvent::Kind;
+    EXPECT_EQ(whole, (QList<K>{K::Started, K::Finished}));
+    ASSERT_GE(stream.size(), 4);
+    EXPECT_EQ(stream.mid(0, 2), (QList<K>{K::Started, K::FirstByte}));
+    EXPECT_EQ(stream.last(), K::Finished);
+    for (const RequestEvent& e : finished) EXPECT_GE(e.ttfbMs, 0) << "request " << e.requestId;
+}
+
 TEST_F(ProxyTest, StreamIsRelayedChunkByChunkAndUsageChunkHiddenWhenNotAsked) {
     const ClientResponse r = post("/v1/chat/completions", kStreamBody);
     ASSERT_EQ(r.status, 200);
