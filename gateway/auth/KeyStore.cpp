@@ -175,6 +175,8 @@ Status KeyStore::readAll() {
     QWriteLocker lock(&m_lock);
     m_keys = std::move(keys);
     m_dataVersion = version;
+    // Keys deleted elsewhere take their verified secrets with them.
+    m_verified.removeIf([this](const auto& entry) { return !m_keys.contains(entry.key()); });
     return Ok{};
 }
 
