@@ -155,11 +155,7 @@ Status Ledger::open() {
     m_writer = new LedgerWriter(this);
     m_writer->moveToThread(&m_thread);
     m_thread.setObjectName(QStringLiteral("ledger-writer"));
-    // SCHED_IDLE on Linux: the writer runs on CPU time nothing else wants. Sharing a core with
-    // a proxy thread at the same priority, each of its transactions could hold a request back
-    // by a scheduler slice (p99 at one connection 6x nginx's); the journal keeps the rows safe
-    // meanwhile, and record() bounds how many may wait.
-    m_thread.start(QThread::IdlePriority);
+    m_thread.start();  // normal priority: see the class comment
     return Ok{};
 }
 

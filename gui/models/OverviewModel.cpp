@@ -25,9 +25,9 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
     connect(m_timer, &QTimer::timeout, this, [this] {
         const bool newDay = m_lastQueryDay != now().toLocalTime().date();
         const qint64 sinceSum = m_lastQueryStart.isValid() ? m_lastQueryStart.elapsed() : -1;
-        // While requests flow, the rows of the last ones may still wait for the ledger's writer
-        // (it runs on idle CPU), and a sum of a busy month competes with the proxy: sum when
-        // traffic has paused, or at the latest after kMaxStaleMs.
+        // While requests flow, the rows of the last ones may still wait for the ledger's writer,
+        // and a sum of a busy month competes with the proxy: sum when traffic has paused, or at
+        // the latest after kMaxStaleMs.
         const bool quiet = !m_lastFinished.isValid() || m_lastFinished.elapsed() >= kQuietMs;
         const bool due = sinceSum < 0 ||
                          (sinceSum >= kResumMs && sinceSum >= kQueryDutyFactor * m_lastQueryMs &&

@@ -40,7 +40,7 @@ public:
     // otherwise at most once a minute, once traffic has paused for kQuietMs (or after
     // kMaxStaleMs of steady traffic), and at most once per kQueryDutyFactor times the previous
     // sum took. Summing a busy month's rows every few seconds took CPU from the proxy under
-    // load, and mid-burst the newest rows may still wait for the ledger's idle-priority writer.
+    // load, and mid-burst the newest rows may still wait for the ledger's writer.
     static constexpr int kResumMs = 60'000;
     static constexpr int kQuietMs = 3'000;        // no request finished for this long
     static constexpr int kMaxStaleMs = 600'000;   // summed by then even under steady traffic

@@ -551,7 +551,7 @@ TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
     EXPECT_EQ(q.totals({}, {}).requests, 1);  // and it reads the ledger once there is one
 }
 
-TEST_F(LedgerTest, WithNoIdleTimeForTheWriterRecordingInsertsPastTheBacklogBoundInJournalOrder) {
+TEST_F(LedgerTest, WithTheWriterHeldUpRecordingInsertsPastTheBacklogBoundInJournalOrder) {
     constexpr int kRows = 2000;
     constexpr int kBound = 300;
     QStringList expected;
