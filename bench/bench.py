@@ -42,7 +42,7 @@ MOCK_KEY = "sk-bench-mock-upstream"
 TARGETS = ["mock", "nginx", "portkey", "agentrouter", "agentrouter-noledger", "agentrouter-gui"]
 # The bench key has a policy, so the rate limiter and the cost controls run on every request;
 # its limits are far above what the run reaches.
-BENCH_KEY_POLICY = ["--rpm", "1000000", "--tpm", "100000000000", "--max-concurrent", "100000"]
+BENCH_KEY_POLICY = ["--rpm", "100000000", "--tpm", "100000000000", "--max-concurrent", "100000"]
 PORTKEY_ENTRY = os.path.join(BENCH, "portkey", "node_modules", "@portkey-ai", "gateway", "build", "start-server.js")
 
 CASES = [
