@@ -133,7 +133,8 @@ Result<KeyPolicy> KeyPolicy::fromJson(const QJsonObject& o) {
         return true;
     };
     qint64 rpm = 0, conc = 0;
-    if (!count("rpm", rpm) || rpm > 1'000'000) return bad("rpm", "must be a whole number from 0 to 1000000");
+    // Up to 100 M a minute: a fast local server can take more than 1 M (17k a second) from one key.
+    if (!count("rpm", rpm) || rpm > 100'000'000) return bad("rpm", "must be a whole number from 0 to 100000000");
     if (!count("tpm", p.tpm)) return bad("tpm", "must be a non-negative integer");
     if (!count("max_concurrent", conc) || conc > 1'000'000) return bad("max_concurrent", "must be a whole number from 0 to 1000000");
     p.rpm = int(rpm);

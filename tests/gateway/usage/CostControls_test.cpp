@@ -196,7 +196,9 @@ TEST(KeyPolicy, ParsesAndRejectsWithTheFieldName) {
     EXPECT_EQ(ok->tpm, 5000);
     EXPECT_EQ(ok->maxConcurrent, 2);
     EXPECT_EQ(KeyPolicy::fromJson(ok->toJson())->toJson(), ok->toJson());
+    EXPECT_EQ(KeyPolicy::fromJson({{"rpm", 100'000'000}})->rpm, 100'000'000);  // a fast local server's share
     for (const QJsonObject& bad : {QJsonObject{{"budget_period", "fortnight"}}, QJsonObject{{"rpm", -1}},
+                                   QJsonObject{{"rpm", 100'000'001}}, QJsonObject{{"rpm", 1.5}},
                                    QJsonObject{{"models", "gpt-4o"}}, QJsonObject{{"expires_at", "soon"}}}) {
         auto r = KeyPolicy::fromJson(bad);
         ASSERT_FALSE(r);
