@@ -331,6 +331,12 @@ def start_agentrouter(binary, mock_port, log_path, ledger=True, tag=""):
     r = subprocess.run([binary, "keys", "create", "--name", "bench", "--config", cfg_path, "--data-dir", data]
                        + BENCH_KEY_POLICY,
                        capture_output=True, text=True, env=env, timeout=60)
+    if r.returncode != 0 and "'rpm' must be a whole number from 0 to 1000000" in r.stdout + r.stderr:
+        # A build from before rpm went past 1,000,000 (a --baseline): its own maximum.
+        policy = BENCH_KEY_POLICY[:]
+        policy[policy.index("--rpm") + 1] = "1000000"
+        r = subprocess.run([binary, "keys", "create", "--name", "bench", "--config", cfg_path, "--data-dir", data]
+                           + policy, capture_output=True, text=True, env=env, timeout=60)
     m = re.search(r"sk-ar-[A-Za-z0-9._~+/=-]+", r.stdout)
     if r.returncode != 0 or not m:
         die(f"agentrouter keys create failed ({r.returncode}): {r.stdout} {r.stderr}")
