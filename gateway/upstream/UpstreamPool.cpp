@@ -1,5 +1,6 @@
 #include "upstream/UpstreamPool.h"
 
+#include "core/SameUrl.h"
 #include "core/TextAppend.h"
 #include "upstream/UpstreamConnection.h"
 
@@ -50,11 +51,6 @@ QByteArray serialise(const QByteArray& block, const QByteArray& body) {
     out.append("\r\nConnection: keep-alive\r\n\r\n");
     out.append(body);
     return out;
-}
-
-bool sameUrl(const QUrl& a, const QUrl& b) {
-    // Translators hand over copies of one QUrl per provider: identity first.
-    return const_cast<QUrl&>(a).data_ptr() == const_cast<QUrl&>(b).data_ptr() || a == b;
 }
 
 }  // namespace

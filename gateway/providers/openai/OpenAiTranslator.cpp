@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QUrlQuery>
 
+#include "core/SameUrl.h"
 #include "providers/openai/JsonMember.h"
 
 namespace ar {
@@ -19,11 +20,6 @@ const char* pathFor(Endpoint e) {
 }
 
 bool isAzure(const ProviderConfig& p) { return p.type == QLatin1String("azure"); }
-
-bool sameUrl(const QUrl& a, const QUrl& b) {
-    // Copies of one configuration share their QUrl: identity first, the full comparison after.
-    return const_cast<QUrl&>(a).data_ptr() == const_cast<QUrl&>(b).data_ptr() || a == b;
-}
 
 // Everything requestHead() reads from a provider's settings.
 bool sameRequestSettings(const ProviderConfig& a, const ProviderConfig& b) {

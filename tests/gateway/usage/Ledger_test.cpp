@@ -116,6 +116,16 @@ protected:
         return rows;
     }
 
+    // Reads the rows in id order and checks the first ones are `before`, every column unchanged;
+    // `q` is left on the last of them.
+    static void expectRowsKept(QSqlQuery& q, const QList<QVariantList>& before) {
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
+        for (const QVariantList& row : before) {
+            ASSERT_TRUE(q.next());
+            for (int c = 0; c < 24; ++c) EXPECT_EQ(q.value(c), row[c]) << "id " << row[0].toInt() << " column " << c;
+        }
+    }
+
     QTemporaryDir dir;
 };
 
@@ -442,11 +452,7 @@ TEST_F(LedgerTest, AVersion1LedgerMigratesKeepingEveryRowAndReplaysItsOldJournal
 
     withDb([&](QSqlDatabase& db) {
         QSqlQuery q(db);
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
-        for (const QVariantList& row : before) {
-            ASSERT_TRUE(q.next());
-            for (int c = 0; c < 24; ++c) EXPECT_EQ(q.value(c), row[c]) << "id " << row[0].toInt() << " column " << c;
-        }
+        expectRowsKept(q, before);
         ASSERT_TRUE(q.next());
         EXPECT_EQ(q.value(0).toInt(), 8);  // after the others: paging by id still goes newest first
         EXPECT_EQ(q.value(1).toString(), "oldproc-7");
@@ -507,11 +513,7 @@ TEST_F(LedgerTest, AVersion2LedgerMigratesKeepingEveryRowItsMarkAndAnIndexForEve
 
     withDb([&](QSqlDatabase& db) {
         QSqlQuery q(db);
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT * FROM requests ORDER BY id")));
-        for (const QVariantList& row : before) {
-            ASSERT_TRUE(q.next());
-            for (int c = 0; c < 24; ++c) EXPECT_EQ(q.value(c), row[c]) << "id " << row[0].toInt() << " column " << c;
-        }
+        expectRowsKept(q, before);
         ASSERT_TRUE(q.next());
         EXPECT_EQ(q.value(0).toInt(), 6);
         EXPECT_EQ(q.value(1).toString(), "v2proc-4");
