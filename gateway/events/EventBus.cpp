@@ -2,7 +2,9 @@
 
 #include <QMutex>
 #include <QTimer>
-#include <deque>
+#include <vector>
+
+#include "events/EventRecord.h"
 
 namespace ar {
 
@@ -10,23 +12,40 @@ namespace ar {
 // outlive the other. Posting to `context` is safe until its destructor's `destroyed` signal
 // has unsubscribed it (which waits for publishes in flight); QObject drops the events posted
 // to it after that signal.
+//
+// Events wait as flat records (event_record) in one buffer that is swapped, not freed, at each
+// delivery: the proxy thread allocates nothing per event and the window's thread frees
+// nothing the proxy thread allocated.
 struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     QMutex mutex;
-    std::deque<RequestEvent> events;
+    std::vector<char> records;  // from `head` on
+    size_t head = 0;
+    size_t count = 0;
     qsizetype bytes = 0;  // of their payloads
     bool posted = false;
     QObject* context = nullptr;
     QueuedHandler handler;
     int gatherMs = 0;
+    // The context's thread only.
+    std::vector<char> spare;
+    event_record::StringCache strings;
+
+    static constexpr size_t kKeptCapacity = 4 * 1024 * 1024;  // a spare buffer past this is freed
 
     void push(const RequestEvent& e) {
         {
             QMutexLocker lock(&mutex);
-            events.push_back(e);
+            event_record::append(records, e);
+            ++count;
             bytes += e.payload.size();
-            while (events.size() > kMaxQueuedEvents || bytes > kMaxQueuedBytes) {
-                bytes -= events.front().payload.size();
-                events.pop_front();
+            while (count > kMaxQueuedEvents || bytes > kMaxQueuedBytes) {
+                bytes -= event_record::payloadSize(records.data(), head);
+                head += event_record::recordSize(records.data(), head);
+                --count;
+            }
+            if (head > records.size() / 2) {  // dropped records: reclaim their room now and then
+                records.erase(records.begin(), records.begin() + std::ptrdiff_t(head));
+                head = 0;
             }
             if (posted) return;
             posted = true;
@@ -38,14 +57,24 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     }
 
     void deliver() {  // on the context's thread
-        std::deque<RequestEvent> batch;
+        std::vector<char> batch;
+        batch.swap(spare);  // a handler that spins the event loop may deliver again meanwhile
+        size_t at = 0;
         {
             QMutexLocker lock(&mutex);
-            batch.swap(events);
+            batch.swap(records);
+            at = head;
+            head = count = 0;
             bytes = 0;
             posted = false;
         }
-        for (RequestEvent& e : batch) handler(std::move(e));
+        while (at < batch.size()) {
+            RequestEvent e;
+            at = event_record::read(batch.data(), at, e, strings);
+            handler(std::move(e));
+        }
+        batch.clear();
+        if (batch.capacity() <= kKeptCapacity && spare.capacity() < batch.capacity()) spare.swap(batch);
     }
 };
 

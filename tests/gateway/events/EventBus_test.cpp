@@ -70,5 +70,31 @@ TEST(EventBus, AQueuedSubscriberThatDoesNotDrainKeepsTheNewestEventsWithinTheByt
     EXPECT_EQ(got.last(), 100u);
 }
 
+TEST(EventBus, AQueuedSubscriberThatDoesNotDrainKeepsTheNewestEventsWithinTheCountBound) {
+    EventBus bus;
+    QObject slowWindow;
+    QList<RequestEvent> got;
+    bus.subscribeQueued(&slowWindow, EventBus::kAllKinds, [&](RequestEvent&& e) { got.append(std::move(e)); });
+    const quint64 published = EventBus::kMaxQueuedEvents * 3 + 17;
+    for (quint64 id = 1; id <= published; ++id) {
+        RequestEvent e = event(RequestEvent::Kind::Finished, id, 3);
+        e.model = QStringLiteral("model-%1").arg(id % 3);
+        bus.publish(e);
+    }
+    QCoreApplication::processEvents();
+    ASSERT_EQ(got.size(), qsizetype(EventBus::kMaxQueuedEvents));
+    for (qsizetype i = 0; i < got.size(); ++i) {  // the newest, in order, each whole
+        const quint64 id = published - EventBus::kMaxQueuedEvents + 1 + quint64(i);
+        ASSERT_EQ(got[i].requestId, id);
+        ASSERT_EQ(got[i].model, QStringLiteral("model-%1").arg(id % 3));
+        ASSERT_EQ(got[i].payload, QByteArray("ppp"));
+    }
+
+    bus.publish(event(RequestEvent::Kind::Finished, published + 1));  // and it goes on after a drop
+    QCoreApplication::processEvents();
+    ASSERT_EQ(got.size(), qsizetype(EventBus::kMaxQueuedEvents) + 1);
+    EXPECT_EQ(got.last().requestId, published + 1);
+}
+
 }  // namespace
 }  // namespace ar
