@@ -25,14 +25,8 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
     connect(m_timer, &QTimer::timeout, this, [this] {
         const bool newDay = m_lastQueryDay != now().toLocalTime().date();
         const qint64 sinceSum = m_lastQueryStart.isValid() ? m_lastQueryStart.elapsed() : -1;
-        // While requests flow, the rows of the last ones may still wait for the ledger's writer,
-        // and a sum of a busy month competes with the proxy: sum when traffic has paused, or at
-        // the latest after kMaxStaleMs.
-        const bool quiet = !m_lastFinished.isValid() || m_lastFinished.elapsed() >= kQuietMs;
-        const bool due = sinceSum < 0 ||
-                         (sinceSum >= kResumMs && sinceSum >= kQueryDutyFactor * m_lastQueryMs &&
-                          (quiet || sinceSum >= kMaxStaleMs));
-        if (newDay || due) refresh();
+        const qint64 sinceFinished = m_lastFinished.isValid() ? m_lastFinished.elapsed() : -1;
+        if (newDay || sumDue(sinceSum, m_lastQueryMs, sinceFinished)) refresh();
         else refreshHealth();  // usage keeps counting in memory
     });
     m_timer->start();
@@ -40,6 +34,16 @@ OverviewModel::OverviewModel(UsageQueries* usage, KeyService* keys, Gateway* gat
     m_soon->setSingleShot(true);
     m_soon->setInterval(1000);  // one repaint for a burst of finished requests
     connect(m_soon, &QTimer::timeout, this, &OverviewModel::usageUpdated);
+}
+
+bool OverviewModel::sumDue(qint64 sinceSumMs, qint64 lastSumTookMs, qint64 sinceFinishedMs) {
+    if (sinceSumMs < 0) return true;  // never summed
+    // While requests flow, the rows of the last ones may still wait for the ledger's writer,
+    // and a sum of a busy month competes with the proxy: sum when traffic has paused, or at
+    // the latest after kMaxStaleMs.
+    const bool quiet = sinceFinishedMs < 0 || sinceFinishedMs >= kQuietMs;
+    return sinceSumMs >= kResumMs && sinceSumMs >= kQueryDutyFactor * lastSumTookMs &&
+           (quiet || sinceSumMs >= kMaxStaleMs);
 }
 
 OverviewModel::~OverviewModel() { m_job.waitForFinished(); }

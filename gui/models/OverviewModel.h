@@ -55,6 +55,11 @@ public:
     void setClock(Clock clock) { m_clock = std::move(clock); }
     void setHealthSource(HealthSource source) { m_healthSource = std::move(source); }
 
+    // Whether the timer sums the ledger again (a new day always does): `sinceSumMs` since the
+    // last sum started (-1: never), which took `lastSumTookMs`; `sinceFinishedMs` since the
+    // last request finished (-1: none yet).
+    static bool sumDue(qint64 sinceSumMs, qint64 lastSumTookMs, qint64 sinceFinishedMs);
+
     bool hasLedger() const { return m_usage != nullptr; }
     const UsageBucket& today() const { return m_today; }
     const UsageBucket& month() const { return m_month; }

@@ -129,6 +129,22 @@ TEST(OverviewPage, BudgetBarsShowSpendAgainstBudgetAndKeysWithoutOneShowSpend) {
     EXPECT_EQ(page.tile(QStringLiteral("month"), QStringLiteral("spend"))->text(), QStringLiteral("$7.42"));
 }
 
+TEST(OverviewModel, TheLedgerIsSummedAgainOnlyWhenTrafficPausesAtMostOnceAMinute) {
+    using M = OverviewModel;
+    EXPECT_TRUE(M::sumDue(-1, 0, 10)) << "never summed: at once, even mid-burst";
+    // A minute after the last sum, with traffic paused for kQuietMs (or no request at all).
+    EXPECT_TRUE(M::sumDue(M::kResumMs, 100, M::kQuietMs));
+    EXPECT_TRUE(M::sumDue(M::kResumMs, 100, -1));
+    EXPECT_FALSE(M::sumDue(M::kResumMs - 1, 100, M::kQuietMs)) << "less than a minute since the last sum";
+    EXPECT_FALSE(M::sumDue(M::kResumMs, 100, M::kQuietMs - 1)) << "requests still finishing";
+    EXPECT_FALSE(M::sumDue(M::kMaxStaleMs - 1, 100, 0)) << "steady traffic: the in-memory counts stand";
+    EXPECT_TRUE(M::sumDue(M::kMaxStaleMs, 100, 0)) << "but not longer than kMaxStaleMs";
+    // A slow sum (a big month) spaces the next one out to kQueryDutyFactor times its duration.
+    const qint64 slow = M::kResumMs / M::kQueryDutyFactor * 3;
+    EXPECT_FALSE(M::sumDue(M::kQueryDutyFactor * slow - 1, slow, -1));
+    EXPECT_TRUE(M::sumDue(M::kQueryDutyFactor * slow, slow, -1));
+}
+
 TEST(OverviewPage, FinishedRequestsCountAtOnceAndTheNextLedgerSumReplacesThem) {
     Fixture f;
     auto daily = f.keys().create(QStringLiteral("laptop"), {{"budget_usd", 5.0}, {"budget_period", "day"}});
