@@ -5,6 +5,7 @@
 #include <QThread>
 
 #include "api/ApiError.h"
+#include "core/Scheduling.h"
 #include "http/HttpConnection.h"
 #include "http/HttpResponder.h"
 #include "net/TcpStream.h"
@@ -17,7 +18,10 @@ public:
     HttpWorker(const HttpLimits& limits, std::atomic<int>& connections)
         : m_limits(limits), m_connections(connections) {}
 
-    void init(const HandlerFactory& factory) { m_handler = factory(); }
+    void init(const HandlerFactory& factory) {  // on the worker's thread
+        scheduling::preferLatency();
+        m_handler = factory();
+    }
 
     void adopt(qintptr fd) {
         auto* socket = new TcpStream;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "events/EventBus.h"
+#include "core/Scheduling.h"
 #include "usage/LedgerInserter.h"
 #include "usage/LedgerReplay.h"
 #include "usage/LedgerRowCodec.h"
@@ -155,7 +156,8 @@ Status Ledger::open() {
     m_writer = new LedgerWriter(this);
     m_writer->moveToThread(&m_thread);
     m_thread.setObjectName(QStringLiteral("ledger-writer"));
-    m_thread.start();  // normal priority: see the class comment
+    m_thread.start();
+    QMetaObject::invokeMethod(m_writer, [] { scheduling::preferThroughput(); }, Qt::QueuedConnection);
     return Ok{};
 }
 

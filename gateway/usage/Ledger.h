@@ -31,9 +31,10 @@ class LedgerWriter;
 // second. open() replays a journal left by a killed process (or an older build's), so a
 // request whose answer was sent is never lost.
 //
-// The writer runs at normal priority. At idle priority (SCHED_IDLE) it starved under sustained
-// load: the queue never emptied, so the journal was never started over and its mapped pages grew
-// to 230 MB of RSS in a 10-minute soak.
+// The writer is a SCHED_BATCH thread (scheduling::preferThroughput): it never preempts a proxy
+// thread when it wakes, and keeps its fair share. At idle priority (SCHED_IDLE) it starved under
+// sustained load: the queue never emptied, so the journal was never started over and its mapped
+// pages grew to 230 MB of RSS in a 10-minute soak.
 //
 // Each journal line carries a sequence taken under the same lock as its append and its place in
 // the queue, so rows commit in journal order; each transaction records its last line as the

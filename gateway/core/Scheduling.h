@@ -1,0 +1,22 @@
+#pragma once
+
+namespace ar::scheduling {
+
+// How the gateway's threads share a core (with the whole process pinned to one core, as a
+// user may do and the benchmark does, they all do). Linux only; elsewhere, and on kernels
+// that refuse a request, nothing changes and the calls return false.
+
+// For a proxy thread: a short time slice (Linux 6.12+'s EEVDF custom slices). A request that
+// wakes the thread then runs at once instead of waiting out the slice of whatever else holds
+// the core (the ledger's writer mid-transaction, the window repainting): that wait was the
+// tail of the latency at one connection. Its share of the core does not change.
+// True when the kernel took it (read back: older kernels accept the call and ignore the slice).
+bool preferLatency();
+constexpr unsigned long long kProxySliceNs = 200'000;  // requests take 20-100 us of CPU; the default is ~3 ms
+
+// For background work (the ledger's writer): SCHED_BATCH, which never preempts a running
+// thread when it wakes, and still gets its fair share (SCHED_IDLE starved the writer under
+// sustained load: rows waited in memory).
+bool preferThroughput();
+
+}  // namespace ar::scheduling
