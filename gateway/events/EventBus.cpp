@@ -26,6 +26,7 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     QObject* context = nullptr;
     QueuedHandler handler;
     int gatherMs = 0;
+    bool payloads = true;
     // The context's thread only.
     std::vector<char> spare;
     event_record::StringCache strings;
@@ -35,9 +36,9 @@ struct EventBus::Queue : std::enable_shared_from_this<Queue> {
     void push(const RequestEvent& e) {
         {
             QMutexLocker lock(&mutex);
-            event_record::append(records, e);
+            event_record::append(records, e, payloads);
             ++count;
-            bytes += e.payload.size();
+            if (payloads) bytes += e.payload.size();
             while (count > kMaxQueuedEvents || bytes > kMaxQueuedBytes) {
                 bytes -= event_record::payloadSize(records.data(), head);
                 head += event_record::recordSize(records.data(), head);
@@ -86,9 +87,11 @@ void EventBus::subscribeDirect(QObject* context, unsigned kinds, Handler handler
     add(Subscriber{context, kinds, std::move(handler), nullptr});
 }
 
-void EventBus::subscribeQueued(QObject* context, unsigned kinds, QueuedHandler handler, int gatherMs) {
+void EventBus::subscribeQueued(QObject* context, unsigned kinds, QueuedHandler handler, int gatherMs,
+                               Payloads payloads) {
     auto queue = std::make_shared<Queue>();
     queue->gatherMs = gatherMs;
+    queue->payloads = payloads == Payloads::Keep;
     queue->context = context;
     queue->handler = std::move(handler);
     add(Subscriber{context, kinds, nullptr, std::move(queue)});

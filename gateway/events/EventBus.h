@@ -44,7 +44,10 @@ public:
     void subscribeDirect(QObject* context, unsigned kinds, Handler handler);
     // `gatherMs` > 0: a delivery comes at most that long after the first event it carries,
     // so a busy proxy wakes a window's thread a few dozen times a second, not per request.
-    void subscribeQueued(QObject* context, unsigned kinds, QueuedHandler handler, int gatherMs = 0);
+    // Payloads::Drop: the subscriber gets events without their bodies (not copied at all).
+    enum class Payloads { Keep, Drop };
+    void subscribeQueued(QObject* context, unsigned kinds, QueuedHandler handler, int gatherMs = 0,
+                         Payloads payloads = Payloads::Keep);
     // Waits for direct deliveries in flight on other threads, so the context can go away.
     void unsubscribe(QObject* context);
 

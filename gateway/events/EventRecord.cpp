@@ -46,14 +46,14 @@ Head headAt(const char* data, size_t at) {
 
 }  // namespace
 
-void append(std::vector<char>& out, const RequestEvent& e) {
+void append(std::vector<char>& out, const RequestEvent& e, bool withPayload) {
     Head h{};
     size_t size = sizeof h;
     for (int i = 0; i < kStrings; ++i) {
         h.lengths[i] = uint32_t((e.*kFields[i]).size());
         size += size_t(h.lengths[i]) * sizeof(char16_t);
     }
-    h.payloadBytes = uint32_t(e.payload.size());
+    h.payloadBytes = withPayload ? uint32_t(e.payload.size()) : 0;
     size += h.payloadBytes;
     h.size = uint32_t(size);
     h.requestId = e.requestId;

@@ -25,7 +25,8 @@ struct StringCache {
     std::array<QString, kStrings> last;
 };
 
-void append(std::vector<char>& out, const RequestEvent& e);
+// `withPayload` false: the record carries an empty payload.
+void append(std::vector<char>& out, const RequestEvent& e, bool withPayload = true);
 
 // The record starting at `at`: its size in bytes and its payload's.
 size_t recordSize(const char* data, size_t at);

@@ -131,7 +131,7 @@ private:
     std::deque<LiveRequest> m_rows;
     QHash<quint64, qint64> m_seqById;  // request id -> sequence number (row = seq - m_firstSeq)
     qint64 m_firstSeq = 0;
-    std::deque<RequestEvent> m_pending;
+    QList<RequestEvent> m_pending;  // reuses its storage from batch to batch
     qsizetype m_pendingBytes = 0;
     QTimer m_timer;
     int m_batchIntervalMs = kDefaultBatchIntervalMs;

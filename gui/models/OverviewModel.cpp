@@ -52,7 +52,7 @@ void OverviewModel::attach(EventBus* bus) {
     bus->subscribeQueued(this, EventBus::bit(RequestEvent::Kind::Finished), [this](const RequestEvent& e) {
         addFinished(e);
         if (!m_soon->isActive()) m_soon->start();
-    }, kGatherMs);
+    }, kGatherMs, EventBus::Payloads::Drop);  // counts only: the answer's body is not needed
 }
 
 void OverviewModel::addFinished(const RequestEvent& e) {

@@ -70,6 +70,33 @@ TEST(EventBus, AQueuedSubscriberThatDoesNotDrainKeepsTheNewestEventsWithinTheByt
     EXPECT_EQ(got.last(), 100u);
 }
 
+TEST(EventBus, ASubscriberThatDropsPayloadsGetsEverythingElseAndOthersStillGetTheBodies) {
+    EventBus bus;
+    QObject counter, log;
+    QList<RequestEvent> counted, logged;
+    bus.subscribeQueued(&counter, EventBus::kAllKinds, [&](RequestEvent&& e) { counted.append(std::move(e)); }, 0,
+                        EventBus::Payloads::Drop);
+    bus.subscribeQueued(&log, EventBus::kAllKinds, [&](RequestEvent&& e) { logged.append(std::move(e)); });
+    RequestEvent e = event(RequestEvent::Kind::Finished, 42, 100);
+    e.costMicros = 1234;
+    e.model = QStringLiteral("gpt-4o-mini");
+    bus.publish(e);
+    QCoreApplication::processEvents();
+    ASSERT_EQ(counted.size(), 1);
+    ASSERT_EQ(logged.size(), 1);
+    EXPECT_TRUE(counted[0].payload.isEmpty());
+    EXPECT_EQ(counted[0].requestId, 42u);
+    EXPECT_EQ(counted[0].costMicros, 1234);
+    EXPECT_EQ(counted[0].model, QStringLiteral("gpt-4o-mini"));
+    EXPECT_EQ(logged[0].payload, QByteArray(100, 'p'));
+
+    // Nor do dropped payloads count against the byte bound: every event is kept.
+    for (quint64 id = 1; id <= 40; ++id) bus.publish(event(RequestEvent::Kind::Finished, id, 1024 * 1024));
+    QCoreApplication::processEvents();
+    EXPECT_EQ(counted.size(), 41);
+    EXPECT_EQ(logged.size(), 1 + EventBus::kMaxQueuedBytes / (1024 * 1024));
+}
+
 TEST(EventBus, AQueuedSubscriberThatDoesNotDrainKeepsTheNewestEventsWithinTheCountBound) {
     EventBus bus;
     QObject slowWindow;
