@@ -13,11 +13,12 @@ namespace ar {
 
 namespace {
 
-constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
+constexpr int kTextColumns = 8;  // the text columns of a row
 
-void appendText(std::string& out, const QString& s) {
-    const size_t at = out.size();
-    out.resize(at + size_t(s.size()));
+void appendText(QVarLengthArray<char, 2048>& out, const QString& s) {
+    const qsizetype at = out.size();
+    out.resize(at + s.size());  // uninitialized, unlike std::string's
+
     if (!copyPlainAscii(out.data() + at, reinterpret_cast<const char16_t*>(s.constData()), s.size())) {
         out.resize(at);
         text::appendUtf8(out, s);
@@ -67,11 +68,12 @@ Status LedgerInserter::open(const QString& path) {
         static_cast<LedgerInserter*>(self)->m_walPages = pages;
         return SQLITE_OK;
     }, this);
-    const QByteArray insert = QByteArray("INSERT INTO requests (request_uid, ") + ledger_schema::columnList() +
+    // request_uid is left NULL: request_id and request_processes hold it (see the v4 migration).
+    const QByteArray insert = QByteArray("INSERT INTO requests (request_id, ") + ledger_schema::columnList() +
                               ") VALUES ";
     const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
-    // In columnList() order: uid, ts_ms, key_id .. upstream_model, stream, status, then error_code
-    // '', attempts, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
+    // In columnList() order after the request id: ts_ms, key_id .. upstream_model, stream, status, then error_code '',
+    // attempts, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
     // image size and quality '', cost, usage_estimated 0, latency, ttfb.
     const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 0, ?, 0, 0, '', '', ?, 0, ?, ?)";
     QByteArrayList inserts;
@@ -80,6 +82,9 @@ Status LedgerInserter::open(const QString& path) {
         inserts << insert + plainValues + QByteArray(", " + plainValues).repeated(rows - 1);
     std::vector<std::pair<sqlite3_stmt**, const char*>> statements = {
         {&m_mark, "UPDATE journal_mark SET process = ?, seq = ?"},
+        {&m_process, "INSERT INTO request_processes VALUES (?, ?)"},
+        {&m_minute, "INSERT INTO request_minutes VALUES (?, ?, ?) ON CONFLICT (minute) DO UPDATE SET"
+                    " first_id = MIN(first_id, excluded.first_id), last_id = MAX(last_id, excluded.last_id)"},
         // Prepared too: sqlite3_exec would parse them again for every transaction.
         {&m_begin, "BEGIN"},
         {&m_commit, "COMMIT"},
@@ -96,7 +101,14 @@ Status LedgerInserter::open(const QString& path) {
             return e;
         }
     }
-    m_text.reserve(1024);
+    // The process of the newest rows: the next run of rows from another one starts a new span.
+    sqlite3_stmt* last = nullptr;
+    if (sqlite3_prepare_v2(m_db, "SELECT process FROM request_processes ORDER BY first_id DESC LIMIT 1", -1, &last,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(last) == SQLITE_ROW)
+        m_lastProcess = QByteArray(reinterpret_cast<const char*>(sqlite3_column_text(last, 0)),
+                                   sqlite3_column_bytes(last, 0));
+    sqlite3_finalize(last);
     return Ok{};
 }
 
@@ -111,21 +123,16 @@ bool LedgerInserter::isPlain(const LedgerRow& r) {
            r.imageSize.isEmpty() && r.imageQuality.isEmpty() && !r.usageEstimated;
 }
 
-// Values in ledger_schema::columnList() order after the uid, row after row (a plain row's
+// The request id, then values in ledger_schema::columnList() order, row after row (a plain row's
 // literals skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
 // every parameter is bound again before the next one.
 void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count, bool plain) {
     // Every text first (m_text may move while it grows), then the binds.
     m_text.clear();
-    size_t ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
-    size_t* end = ends;
+    qsizetype ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
+    qsizetype* end = ends;
     for (int n = 0; n < count; ++n) {
-        const JournalEntry& e = rows[n];
-        const LedgerRow& r = e.row;
-        m_text.append(e.process.constData(), size_t(e.process.size()));
-        m_text += '-';
-        text::appendNumber(m_text, qint64(e.requestId));
-        *end++ = m_text.size();
+        const LedgerRow& r = rows[n].row;
         for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
             appendText(m_text, *t);
             *end++ = m_text.size();
@@ -137,7 +144,7 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         }
     }
     int i = 1;
-    size_t from = 0;
+    qsizetype from = 0;
     end = ends;
     auto bindText = [&] {
         sqlite3_bind_text(s, i++, m_text.data() + from, int(*end - from), SQLITE_STATIC);
@@ -145,7 +152,7 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
     };
     for (int n = 0; n < count; ++n) {
         const LedgerRow& r = rows[n].row;
-        bindText();  // request_uid
+        sqlite3_bind_int64(s, i++, qint64(rows[n].requestId));
         sqlite3_bind_int64(s, i++, r.time.toMSecsSinceEpoch());
         bindText();  // key_id
         bindText();  // endpoint
@@ -173,12 +180,29 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
     }
 }
 
+void LedgerInserter::addToMinutes(qint64 tsMs, qint64 id) {
+    const qint64 minute = ledger_schema::minuteOf(tsMs);
+    // A transaction's rows fall in one or two minutes: the last one first.
+    for (auto m = m_minutes.rbegin(); m != m_minutes.rend(); ++m) {
+        if (m->minute == minute) {
+            m->firstId = qMin(m->firstId, id);
+            m->lastId = qMax(m->lastId, id);
+            return;
+        }
+    }
+    m_minutes.push_back({minute, id, id});
+}
+
 Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
     if (!m_db) return error(QStringLiteral("insert"));
+    m_minutes.clear();
+    m_processes.clear();
+    const QByteArray lastProcess = m_lastProcess;
     if (!run(m_begin)) return error(QStringLiteral("begin"));
-    auto fail = [this](const QString& what) {
+    auto fail = [this, &lastProcess](const QString& what) {
         const ApiError e = error(what);
         run(m_rollback);
+        m_lastProcess = lastProcess;  // its spans were rolled back with the rows
         return e;
     };
     // In journal order (ids follow it): each run of plain or other rows, as many rows per
@@ -193,8 +217,31 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
             sqlite3_stmt* statement = plain ? m_insertPlain[k] : m_insert[k];
             bindRows(statement, rows.constData() + at, kRowsPerStatement[k], plain);
             if (!run(statement)) return fail(QStringLiteral("insert"));
+            // The statement's rows took the ids after the table's largest, one by one (rows are
+            // only ever appended): its last one's id tells them all.
+            const qint64 firstId = sqlite3_last_insert_rowid(m_db) - kRowsPerStatement[k] + 1;
+            for (int n = 0; n < kRowsPerStatement[k]; ++n) {
+                const JournalEntry& e = rows[at + n];
+                addToMinutes(e.row.time.toMSecsSinceEpoch(), firstId + n);
+                // Shared copies of one nonce, mostly: the pointers compare equal first.
+                if (e.process.constData() != m_lastProcess.constData() && e.process != m_lastProcess) {
+                    m_lastProcess = e.process;
+                    m_processes.push_back({firstId + n, e.process});
+                }
+            }
             at += kRowsPerStatement[k];
         }
+    }
+    for (const auto& [firstId, process] : m_processes) {
+        sqlite3_bind_int64(m_process, 1, firstId);
+        sqlite3_bind_text(m_process, 2, process.constData(), int(process.size()), SQLITE_STATIC);
+        if (!run(m_process)) return fail(QStringLiteral("request processes"));
+    }
+    for (const Minute& m : m_minutes) {
+        sqlite3_bind_int64(m_minute, 1, m.minute);
+        sqlite3_bind_int64(m_minute, 2, m.firstId);
+        sqlite3_bind_int64(m_minute, 3, m.lastId);
+        if (!run(m_minute)) return fail(QStringLiteral("request minutes"));
     }
     const auto last = std::find_if(rows.rbegin(), rows.rend(), [](const JournalEntry& e) { return e.seq > 0; });
     if (last != rows.rend()) {
@@ -213,7 +260,7 @@ void LedgerInserter::close() {
             s = nullptr;
         }
     }
-    for (sqlite3_stmt** s : {&m_mark, &m_begin, &m_commit, &m_rollback}) {
+    for (sqlite3_stmt** s : {&m_mark, &m_process, &m_minute, &m_begin, &m_commit, &m_rollback}) {
         sqlite3_finalize(*s);
         *s = nullptr;
     }
