@@ -72,10 +72,10 @@ Status LedgerInserter::open(const QString& path) {
     const QByteArray insert = QByteArray("INSERT INTO requests (request_id, ") + ledger_schema::columnList() +
                               ") VALUES ";
     const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
-    // In columnList() order after the request id: ts_ms, key_id .. upstream_model, stream, status, then error_code '',
-    // attempts, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
+    // In columnList() order after the request id: ts_ms, key_id .. upstream_model, stream, then
+    // status 200, error_code '', attempts 1, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
     // image size and quality '', cost, usage_estimated 0, latency, ttfb.
-    const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 0, ?, 0, 0, '', '', ?, 0, ?, ?)";
+    const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, 200, '', 1, ?, ?, 0, ?, 0, 0, '', '', ?, 0, ?, ?)";
     QByteArrayList inserts;
     for (int rows : kRowsPerStatement) inserts << insert + values + QByteArray(", " + values).repeated(rows - 1);
     for (int rows : kRowsPerStatement)
@@ -119,7 +119,7 @@ bool LedgerInserter::run(sqlite3_stmt* s) {
 }
 
 bool LedgerInserter::isPlain(const LedgerRow& r) {
-    return r.errorCode.isEmpty() && r.cacheWriteTokens == 0 && r.reasoningTokens == 0 && r.images == 0 &&
+    return r.status == 200 && r.attempts == 1 && r.errorCode.isEmpty() && r.cacheWriteTokens == 0 && r.reasoningTokens == 0 && r.images == 0 &&
            r.imageSize.isEmpty() && r.imageQuality.isEmpty() && !r.usageEstimated;
 }
 
@@ -160,9 +160,11 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         bindText();  // provider
         bindText();  // upstream_model
         sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
-        sqlite3_bind_int(s, i++, r.status);
-        if (!plain) bindText();  // error_code
-        sqlite3_bind_int(s, i++, r.attempts);
+        if (!plain) {
+            sqlite3_bind_int(s, i++, r.status);
+            bindText();  // error_code
+            sqlite3_bind_int(s, i++, r.attempts);
+        }
         sqlite3_bind_int64(s, i++, r.promptTokens);
         sqlite3_bind_int64(s, i++, r.cachedTokens);
         if (!plain) sqlite3_bind_int64(s, i++, r.cacheWriteTokens);
