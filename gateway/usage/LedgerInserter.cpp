@@ -2,10 +2,10 @@
 
 #include <QFile>
 #include <algorithm>
+#include <cstring>
 #include <vector>
 #include <sqlite3.h>
 
-#include "core/TextAppend.h"
 #include "usage/AsciiCopy.h"
 #include "usage/LedgerSchema.h"
 
@@ -13,16 +13,15 @@ namespace ar {
 
 namespace {
 
-constexpr int kTextColumns = 8;  // the text columns of a row
+// At most 3 bytes of UTF-8 per UTF-16 unit.
+constexpr qsizetype kMaxBytesPerChar = 3;
 
-void appendText(QVarLengthArray<char, 2048>& out, const QString& s) {
-    const qsizetype at = out.size();
-    out.resize(at + s.size());  // uninitialized, unlike std::string's
-
-    if (!copyPlainAscii(out.data() + at, reinterpret_cast<const char16_t*>(s.constData()), s.size())) {
-        out.resize(at);
-        text::appendUtf8(out, s);
-    }
+// Writes the UTF-8 of `s` at `d` (room for kMaxBytesPerChar a unit); returns its end.
+char* putUtf8(char* d, const QString& s) {
+    if (copyPlainAscii(d, reinterpret_cast<const char16_t*>(s.constData()), s.size())) return d + s.size();
+    const QByteArray utf8 = s.toUtf8();  // control characters or non-ASCII: rare
+    std::memcpy(d, utf8.constData(), size_t(utf8.size()));
+    return d + utf8.size();
 }
 
 }  // namespace
@@ -127,42 +126,35 @@ bool LedgerInserter::isPlain(const LedgerRow& r) {
 // literals skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
 // every parameter is bound again before the next one.
 void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count, bool plain) {
-    // Every text first (m_text may move while it grows), then the binds.
-    m_text.clear();
-    qsizetype ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
-    qsizetype* end = ends;
+    // Room for every text first: the buffer does not move while the texts in it are bound.
+    qsizetype room = 0;
     for (int n = 0; n < count; ++n) {
         const LedgerRow& r = rows[n].row;
-        for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
-            appendText(m_text, *t);
-            *end++ = m_text.size();
-        }
-        if (plain) continue;
-        for (const QString* t : {&r.errorCode, &r.imageSize, &r.imageQuality}) {
-            appendText(m_text, *t);
-            *end++ = m_text.size();
-        }
+        room += r.keyId.size() + r.endpoint.size() + r.model.size() + r.provider.size() + r.upstreamModel.size() +
+                (plain ? 0 : r.errorCode.size() + r.imageSize.size() + r.imageQuality.size());
     }
+    if (qsizetype(m_text.size()) < room * kMaxBytesPerChar) m_text.resize(size_t(room * kMaxBytesPerChar));
+    char* d = m_text.data();
     int i = 1;
-    qsizetype from = 0;
-    end = ends;
-    auto bindText = [&] {
-        sqlite3_bind_text(s, i++, m_text.data() + from, int(*end - from), SQLITE_STATIC);
-        from = *end++;
+    auto bindText = [&](const QString& text) {
+        char* const end = putUtf8(d, text);
+        sqlite3_bind_text(s, i++, d, int(end - d), SQLITE_STATIC);
+        d = end;
     };
     for (int n = 0; n < count; ++n) {
         const LedgerRow& r = rows[n].row;
         sqlite3_bind_int64(s, i++, qint64(rows[n].requestId));
-        sqlite3_bind_int64(s, i++, r.time.toMSecsSinceEpoch());
-        bindText();  // key_id
-        bindText();  // endpoint
-        bindText();  // model
-        bindText();  // provider
-        bindText();  // upstream_model
+        m_rowMs[n] = r.time.toMSecsSinceEpoch();
+        sqlite3_bind_int64(s, i++, m_rowMs[n]);
+        bindText(r.keyId);
+        bindText(r.endpoint);
+        bindText(r.model);
+        bindText(r.provider);
+        bindText(r.upstreamModel);
         sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
         if (!plain) {
             sqlite3_bind_int(s, i++, r.status);
-            bindText();  // error_code
+            bindText(r.errorCode);
             sqlite3_bind_int(s, i++, r.attempts);
         }
         sqlite3_bind_int64(s, i++, r.promptTokens);
@@ -172,8 +164,8 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         if (!plain) {
             sqlite3_bind_int64(s, i++, r.reasoningTokens);
             sqlite3_bind_int(s, i++, r.images);
-            bindText();  // image_size
-            bindText();  // image_quality
+            bindText(r.imageSize);
+            bindText(r.imageQuality);
         }
         sqlite3_bind_int64(s, i++, r.costMicros);
         if (!plain) sqlite3_bind_int(s, i++, r.usageEstimated ? 1 : 0);
@@ -224,7 +216,7 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
             const qint64 firstId = sqlite3_last_insert_rowid(m_db) - kRowsPerStatement[k] + 1;
             for (int n = 0; n < kRowsPerStatement[k]; ++n) {
                 const JournalEntry& e = rows[at + n];
-                addToMinutes(e.row.time.toMSecsSinceEpoch(), firstId + n);
+                addToMinutes(m_rowMs[n], firstId + n);
                 // Shared copies of one nonce, mostly: the pointers compare equal first.
                 if (e.process.constData() != m_lastProcess.constData() && e.process != m_lastProcess) {
                     m_lastProcess = e.process;

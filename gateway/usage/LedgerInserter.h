@@ -3,7 +3,6 @@
 #include <QList>
 #include <QString>
 #include <iterator>
-#include <QVarLengthArray>
 #include <vector>
 
 #include "core/Result.h"
@@ -70,7 +69,8 @@ private:
     sqlite3_stmt* m_begin = nullptr;
     sqlite3_stmt* m_commit = nullptr;
     sqlite3_stmt* m_rollback = nullptr;
-    QVarLengthArray<char, 2048> m_text;  // the bound text of the rows being inserted
+    std::vector<char> m_text;  // the bound text of the rows being inserted
+    qint64 m_rowMs[kMaxRowsPerStatement] = {};  // their times
     std::vector<Minute> m_minutes;  // of the transaction being inserted
     QByteArray m_lastProcess;  // the nonce of the newest row (request_processes)
     std::vector<std::pair<qint64, QByteArray>> m_processes;  // spans the transaction starts
