@@ -100,6 +100,7 @@ Status LedgerInserter::open(const QString& path) {
             return e;
         }
     }
+    m_text.resize(4096);  // never empty: a null pointer would bind NULL, not ''
     // The process of the newest rows: the next run of rows from another one starts a new span.
     sqlite3_stmt* last = nullptr;
     if (sqlite3_prepare_v2(m_db, "SELECT process FROM request_processes ORDER BY first_id DESC LIMIT 1", -1, &last,

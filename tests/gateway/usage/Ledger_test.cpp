@@ -204,6 +204,25 @@ TEST_F(LedgerTest, EveryColumnRoundTrips) {
     EXPECT_EQ(rows[0].ttfbMs, 30);
 }
 
+TEST_F(LedgerTest, EmptyTextsAreStoredAsEmptyNotNull) {
+    // The first row of a fresh ledger with every text empty (no key, an error before routing).
+    RequestEvent e = finished(1, kT0, QString(), QString(), 0, 0, -1, 400);
+    e.path.clear();
+    e.provider.clear();
+    e.upstreamModel.clear();
+    e.errorCode.clear();
+    record({e});
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT key_id, endpoint, model, provider, upstream_model, error_code,"
+                                          " image_size, image_quality FROM requests")) && q.next());
+        for (int c = 0; c < 8; ++c) {
+            EXPECT_FALSE(q.value(c).isNull()) << "column " << c;
+            EXPECT_EQ(q.value(c).toString(), QString()) << "column " << c;
+        }
+    });
+}
+
 TEST_F(LedgerTest, RowsInsertedSeveralPerStatementKeepTheirOwnValues) {
     // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII; runs
     // of plain rows (their rare columns at the defaults, written as literals) between the others.
