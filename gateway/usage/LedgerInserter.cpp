@@ -2,10 +2,10 @@
 
 #include <QFile>
 #include <algorithm>
+#include <cstring>
 #include <vector>
 #include <sqlite3.h>
 
-#include "core/TextAppend.h"
 #include "usage/AsciiCopy.h"
 #include "usage/LedgerSchema.h"
 
@@ -13,15 +13,15 @@ namespace ar {
 
 namespace {
 
-constexpr int kTextColumns = 9;  // request_uid and the 8 text columns of a row
+// At most 3 bytes of UTF-8 per UTF-16 unit.
+constexpr qsizetype kMaxBytesPerChar = 3;
 
-void appendText(std::string& out, const QString& s) {
-    const size_t at = out.size();
-    out.resize(at + size_t(s.size()));
-    if (!copyPlainAscii(out.data() + at, reinterpret_cast<const char16_t*>(s.constData()), s.size())) {
-        out.resize(at);
-        text::appendUtf8(out, s);
-    }
+// Writes the UTF-8 of `s` at `d` (room for kMaxBytesPerChar a unit); returns its end.
+char* putUtf8(char* d, const QString& s) {
+    if (copyPlainAscii(d, reinterpret_cast<const char16_t*>(s.constData()), s.size())) return d + s.size();
+    const QByteArray utf8 = s.toUtf8();  // control characters or non-ASCII: rare
+    std::memcpy(d, utf8.constData(), size_t(utf8.size()));
+    return d + utf8.size();
 }
 
 }  // namespace
@@ -67,19 +67,23 @@ Status LedgerInserter::open(const QString& path) {
         static_cast<LedgerInserter*>(self)->m_walPages = pages;
         return SQLITE_OK;
     }, this);
-    const QByteArray insert = QByteArray("INSERT INTO requests (request_uid, ") + ledger_schema::columnList() +
+    // request_uid is left NULL: request_id and request_processes hold it (see the v4 migration).
+    const QByteArray insert = QByteArray("INSERT INTO requests (request_id, ") + ledger_schema::columnList() +
                               ") VALUES ";
     const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
-    // In columnList() order: uid, ts_ms, key_id .. upstream_model, stream, status, then error_code
-    // '', attempts, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
+    // In columnList() order after the request id: ts_ms, key_id .. upstream_model, stream, then
+    // status 200, error_code '', attempts 1, prompt and cached tokens, cache writes 0, completion, reasoning 0, images 0,
     // image size and quality '', cost, usage_estimated 0, latency, ttfb.
-    const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 0, ?, 0, 0, '', '', ?, 0, ?, ?)";
+    const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, 200, '', 1, ?, ?, 0, ?, 0, 0, '', '', ?, 0, ?, ?)";
     QByteArrayList inserts;
     for (int rows : kRowsPerStatement) inserts << insert + values + QByteArray(", " + values).repeated(rows - 1);
     for (int rows : kRowsPerStatement)
         inserts << insert + plainValues + QByteArray(", " + plainValues).repeated(rows - 1);
     std::vector<std::pair<sqlite3_stmt**, const char*>> statements = {
         {&m_mark, "UPDATE journal_mark SET process = ?, seq = ?"},
+        {&m_process, "INSERT INTO request_processes VALUES (?, ?)"},
+        {&m_minute, "INSERT INTO request_minutes VALUES (?, ?, ?) ON CONFLICT (minute) DO UPDATE SET"
+                    " first_id = MIN(first_id, excluded.first_id), last_id = MAX(last_id, excluded.last_id)"},
         // Prepared too: sqlite3_exec would parse them again for every transaction.
         {&m_begin, "BEGIN"},
         {&m_commit, "COMMIT"},
@@ -96,7 +100,15 @@ Status LedgerInserter::open(const QString& path) {
             return e;
         }
     }
-    m_text.reserve(1024);
+    m_text.resize(4096);  // never empty: a null pointer would bind NULL, not ''
+    // The process of the newest rows: the next run of rows from another one starts a new span.
+    sqlite3_stmt* last = nullptr;
+    if (sqlite3_prepare_v2(m_db, "SELECT process FROM request_processes ORDER BY first_id DESC LIMIT 1", -1, &last,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(last) == SQLITE_ROW)
+        m_lastProcess = QByteArray(reinterpret_cast<const char*>(sqlite3_column_text(last, 0)),
+                                   sqlite3_column_bytes(last, 0));
+    sqlite3_finalize(last);
     return Ok{};
 }
 
@@ -107,55 +119,45 @@ bool LedgerInserter::run(sqlite3_stmt* s) {
 }
 
 bool LedgerInserter::isPlain(const LedgerRow& r) {
-    return r.errorCode.isEmpty() && r.cacheWriteTokens == 0 && r.reasoningTokens == 0 && r.images == 0 &&
+    return r.status == 200 && r.attempts == 1 && r.errorCode.isEmpty() && r.cacheWriteTokens == 0 && r.reasoningTokens == 0 && r.images == 0 &&
            r.imageSize.isEmpty() && r.imageQuality.isEmpty() && !r.usageEstimated;
 }
 
-// Values in ledger_schema::columnList() order after the uid, row after row (a plain row's
+// The request id, then values in ledger_schema::columnList() order, row after row (a plain row's
 // literals skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
 // every parameter is bound again before the next one.
 void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count, bool plain) {
-    // Every text first (m_text may move while it grows), then the binds.
-    m_text.clear();
-    size_t ends[LedgerInserter::kMaxRowsPerStatement * kTextColumns];
-    size_t* end = ends;
+    // Room for every text first: the buffer does not move while the texts in it are bound.
+    qsizetype room = 0;
     for (int n = 0; n < count; ++n) {
-        const JournalEntry& e = rows[n];
-        const LedgerRow& r = e.row;
-        m_text.append(e.process.constData(), size_t(e.process.size()));
-        m_text += '-';
-        text::appendNumber(m_text, qint64(e.requestId));
-        *end++ = m_text.size();
-        for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
-            appendText(m_text, *t);
-            *end++ = m_text.size();
-        }
-        if (plain) continue;
-        for (const QString* t : {&r.errorCode, &r.imageSize, &r.imageQuality}) {
-            appendText(m_text, *t);
-            *end++ = m_text.size();
-        }
+        const LedgerRow& r = rows[n].row;
+        room += r.keyId.size() + r.endpoint.size() + r.model.size() + r.provider.size() + r.upstreamModel.size() +
+                (plain ? 0 : r.errorCode.size() + r.imageSize.size() + r.imageQuality.size());
     }
+    if (qsizetype(m_text.size()) < room * kMaxBytesPerChar) m_text.resize(size_t(room * kMaxBytesPerChar));
+    char* d = m_text.data();
     int i = 1;
-    size_t from = 0;
-    end = ends;
-    auto bindText = [&] {
-        sqlite3_bind_text(s, i++, m_text.data() + from, int(*end - from), SQLITE_STATIC);
-        from = *end++;
+    auto bindText = [&](const QString& text) {
+        char* const end = putUtf8(d, text);
+        sqlite3_bind_text(s, i++, d, int(end - d), SQLITE_STATIC);
+        d = end;
     };
     for (int n = 0; n < count; ++n) {
         const LedgerRow& r = rows[n].row;
-        bindText();  // request_uid
-        sqlite3_bind_int64(s, i++, r.time.toMSecsSinceEpoch());
-        bindText();  // key_id
-        bindText();  // endpoint
-        bindText();  // model
-        bindText();  // provider
-        bindText();  // upstream_model
+        sqlite3_bind_int64(s, i++, qint64(rows[n].requestId));
+        m_rowMs[n] = r.time.toMSecsSinceEpoch();
+        sqlite3_bind_int64(s, i++, m_rowMs[n]);
+        bindText(r.keyId);
+        bindText(r.endpoint);
+        bindText(r.model);
+        bindText(r.provider);
+        bindText(r.upstreamModel);
         sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
-        sqlite3_bind_int(s, i++, r.status);
-        if (!plain) bindText();  // error_code
-        sqlite3_bind_int(s, i++, r.attempts);
+        if (!plain) {
+            sqlite3_bind_int(s, i++, r.status);
+            bindText(r.errorCode);
+            sqlite3_bind_int(s, i++, r.attempts);
+        }
         sqlite3_bind_int64(s, i++, r.promptTokens);
         sqlite3_bind_int64(s, i++, r.cachedTokens);
         if (!plain) sqlite3_bind_int64(s, i++, r.cacheWriteTokens);
@@ -163,8 +165,8 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         if (!plain) {
             sqlite3_bind_int64(s, i++, r.reasoningTokens);
             sqlite3_bind_int(s, i++, r.images);
-            bindText();  // image_size
-            bindText();  // image_quality
+            bindText(r.imageSize);
+            bindText(r.imageQuality);
         }
         sqlite3_bind_int64(s, i++, r.costMicros);
         if (!plain) sqlite3_bind_int(s, i++, r.usageEstimated ? 1 : 0);
@@ -173,12 +175,29 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
     }
 }
 
+void LedgerInserter::addToMinutes(qint64 tsMs, qint64 id) {
+    const qint64 minute = ledger_schema::minuteOf(tsMs);
+    // A transaction's rows fall in one or two minutes: the last one first.
+    for (auto m = m_minutes.rbegin(); m != m_minutes.rend(); ++m) {
+        if (m->minute == minute) {
+            m->firstId = qMin(m->firstId, id);
+            m->lastId = qMax(m->lastId, id);
+            return;
+        }
+    }
+    m_minutes.push_back({minute, id, id});
+}
+
 Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
     if (!m_db) return error(QStringLiteral("insert"));
+    m_minutes.clear();
+    m_processes.clear();
+    const QByteArray lastProcess = m_lastProcess;
     if (!run(m_begin)) return error(QStringLiteral("begin"));
-    auto fail = [this](const QString& what) {
+    auto fail = [this, &lastProcess](const QString& what) {
         const ApiError e = error(what);
         run(m_rollback);
+        m_lastProcess = lastProcess;  // its spans were rolled back with the rows
         return e;
     };
     // In journal order (ids follow it): each run of plain or other rows, as many rows per
@@ -193,8 +212,31 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
             sqlite3_stmt* statement = plain ? m_insertPlain[k] : m_insert[k];
             bindRows(statement, rows.constData() + at, kRowsPerStatement[k], plain);
             if (!run(statement)) return fail(QStringLiteral("insert"));
+            // The statement's rows took the ids after the table's largest, one by one (rows are
+            // only ever appended): its last one's id tells them all.
+            const qint64 firstId = sqlite3_last_insert_rowid(m_db) - kRowsPerStatement[k] + 1;
+            for (int n = 0; n < kRowsPerStatement[k]; ++n) {
+                const JournalEntry& e = rows[at + n];
+                addToMinutes(m_rowMs[n], firstId + n);
+                // Shared copies of one nonce, mostly: the pointers compare equal first.
+                if (e.process.constData() != m_lastProcess.constData() && e.process != m_lastProcess) {
+                    m_lastProcess = e.process;
+                    m_processes.push_back({firstId + n, e.process});
+                }
+            }
             at += kRowsPerStatement[k];
         }
+    }
+    for (const auto& [firstId, process] : m_processes) {
+        sqlite3_bind_int64(m_process, 1, firstId);
+        sqlite3_bind_text(m_process, 2, process.constData(), int(process.size()), SQLITE_STATIC);
+        if (!run(m_process)) return fail(QStringLiteral("request processes"));
+    }
+    for (const Minute& m : m_minutes) {
+        sqlite3_bind_int64(m_minute, 1, m.minute);
+        sqlite3_bind_int64(m_minute, 2, m.firstId);
+        sqlite3_bind_int64(m_minute, 3, m.lastId);
+        if (!run(m_minute)) return fail(QStringLiteral("request minutes"));
     }
     const auto last = std::find_if(rows.rbegin(), rows.rend(), [](const JournalEntry& e) { return e.seq > 0; });
     if (last != rows.rend()) {
@@ -213,7 +255,7 @@ void LedgerInserter::close() {
             s = nullptr;
         }
     }
-    for (sqlite3_stmt** s : {&m_mark, &m_begin, &m_commit, &m_rollback}) {
+    for (sqlite3_stmt** s : {&m_mark, &m_process, &m_minute, &m_begin, &m_commit, &m_rollback}) {
         sqlite3_finalize(*s);
         *s = nullptr;
     }

@@ -3,7 +3,7 @@
 #include <QList>
 #include <QString>
 #include <iterator>
-#include <string>
+#include <vector>
 
 #include "core/Result.h"
 #include "usage/LedgerJournal.h"
@@ -46,12 +46,17 @@ public:
 
 private:
     ApiError error(const QString& what) const;
-    // A plain row: the columns most requests leave at their default (no error, no images, no
-    // cache writes, no reasoning tokens, counted usage) are literals in its statements, not
+    // A plain row: the columns most requests have the same values in (status 200 on the first
+    // attempt, no error, no images, no cache writes, no reasoning tokens, counted usage) are literals in its statements, not
     // bound: a bind costs about as much as the insert does per column.
     static bool isPlain(const LedgerRow& row);
     void bindRows(sqlite3_stmt* statement, const JournalEntry* rows, int count, bool plain);
     bool run(sqlite3_stmt* statement);
+    // The ids of the transaction's rows per minute, for request_minutes.
+    void addToMinutes(qint64 tsMs, qint64 id);
+    struct Minute {
+        qint64 minute, firstId, lastId;
+    };
 
     QString m_path;
     sqlite3* m_db = nullptr;
@@ -59,10 +64,16 @@ private:
     sqlite3_stmt* m_insert[std::size(kRowsPerStatement)] = {};  // one per kRowsPerStatement
     sqlite3_stmt* m_insertPlain[std::size(kRowsPerStatement)] = {};  // the same for plain rows
     sqlite3_stmt* m_mark = nullptr;
+    sqlite3_stmt* m_minute = nullptr;
+    sqlite3_stmt* m_process = nullptr;
     sqlite3_stmt* m_begin = nullptr;
     sqlite3_stmt* m_commit = nullptr;
     sqlite3_stmt* m_rollback = nullptr;
-    std::string m_text;  // the bound text of the rows being inserted
+    std::vector<char> m_text;  // the bound text of the rows being inserted
+    qint64 m_rowMs[kMaxRowsPerStatement] = {};  // their times
+    std::vector<Minute> m_minutes;  // of the transaction being inserted
+    QByteArray m_lastProcess;  // the nonce of the newest row (request_processes)
+    std::vector<std::pair<qint64, QByteArray>> m_processes;  // spans the transaction starts
 };
 
 }  // namespace ar

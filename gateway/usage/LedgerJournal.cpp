@@ -31,8 +31,8 @@ char* putNumber(char* d, qint64 n) {
     return std::to_chars(d, d + 20, n).ptr;
 }
 
-// Room per UTF-16 unit: at most 3 bytes of UTF-8, and an escape doubles a byte.
-constexpr qsizetype kMaxBytesPerChar = 6;
+// Room per UTF-16 unit: at most 3 bytes of UTF-8; an escape only doubles a 1-byte one.
+constexpr qsizetype kMaxBytesPerChar = 3;
 
 // Ids and model names are printable ASCII: copied as is, no conversion, no allocation.
 char* putText(char* d, const QString& s) {

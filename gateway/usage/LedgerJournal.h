@@ -37,7 +37,8 @@ namespace ledger_journal {
 //
 // A line is appended as head + body (LedgerJournalFile::append): the body is built on the proxy
 // thread outside the ledger's lock, only the head (which carries the sequence) under it.
-using Buffer = QVarLengthArray<char, 512>;
+// On the stack: room for a typical line's worst case (about 600 bytes), so no allocation.
+using Buffer = QVarLengthArray<char, 1024>;
 void appendBody(Buffer& out, quint64 requestId, const LedgerRow& row);
 void appendHead(Buffer& out, const QByteArray& process, quint64 seq);
 // A whole line (tests and tools).

@@ -52,6 +52,12 @@ QString groupColumn(UsageGroupBy g) {
 
 qint64 ms(const QDateTime& t, qint64 fallback) { return t.isValid() ? t.toMSecsSinceEpoch() : fallback; }
 
+// The values of ledger_schema::inTimeRange() for [from, to); invalid ends leave the range open.
+void bindTimeRange(QSqlQuery& q, const QDateTime& from, const QDateTime& to) {
+    for (qint64 v : ledger_schema::inTimeRangeValues(ms(from, 0), ms(to, std::numeric_limits<qint64>::max())))
+        q.addBindValue(v);
+}
+
 }  // namespace
 
 LedgerQueries::LedgerQueries(QString databasePath) : m_path(std::move(databasePath)) {}
@@ -60,7 +66,6 @@ QList<UsageBucket> LedgerQueries::aggregate(const QDateTime& from, const QDateTi
                                             qint64 bucketMs, UsageGroupBy groupBy,
                                             const QString& keyId, int topN) {
     const qint64 fromMs = ms(from, 0);
-    const qint64 toMs = ms(to, std::numeric_limits<qint64>::max());
     // bucketMs 0: one bucket for the whole range, starting at `from`.
     const QString bucket = bucketMs > 0 ? QStringLiteral("(ts_ms / %1) * %1").arg(bucketMs)
                                         : QString::number(fromMs);
@@ -68,8 +73,8 @@ QList<UsageBucket> LedgerQueries::aggregate(const QDateTime& from, const QDateTi
         "SELECT %1 AS b, %2 AS g, COUNT(*), SUM(status >= 400), SUM(prompt_tokens),"
         " SUM(cached_tokens), SUM(cache_write_tokens), SUM(completion_tokens), SUM(reasoning_tokens),"
         " SUM(CASE WHEN cost_micros >= 0 THEN cost_micros ELSE 0 END), SUM(cost_micros < 0)"
-        " FROM requests WHERE ts_ms >= ? AND ts_ms < ?")
-                      .arg(bucket, groupColumn(groupBy));
+        " FROM requests WHERE %3")
+                      .arg(bucket, groupColumn(groupBy), QLatin1String(ledger_schema::inTimeRange()));
     if (!keyId.isEmpty()) sql += QStringLiteral(" AND key_id = ?");
     sql += QStringLiteral(" GROUP BY b, g");
     if (topN > 0)
@@ -80,8 +85,7 @@ QList<UsageBucket> LedgerQueries::aggregate(const QDateTime& from, const QDateTi
     withConnection(m_path, [&](QSqlDatabase& db) {
         QSqlQuery q(db);
         q.prepare(sql);
-        q.addBindValue(fromMs);
-        q.addBindValue(toMs);
+        bindTimeRange(q, from, to);
         if (!keyId.isEmpty()) q.addBindValue(keyId);
         if (!q.exec()) {
             qWarning("Usage ledger: %s", qPrintable(q.lastError().text()));
@@ -147,10 +151,9 @@ QList<LedgerRow> LedgerQueries::rowsInRange(const QDateTime& from, const QDateTi
     withConnection(m_path, [&](QSqlDatabase& db) {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT id, %1 FROM requests WHERE ts_ms >= ? AND ts_ms < ? ORDER BY id")
-                      .arg(QLatin1String(ledger_schema::columnList())));
-        q.addBindValue(ms(from, 0));
-        q.addBindValue(ms(to, std::numeric_limits<qint64>::max()));
+        q.prepare(QStringLiteral("SELECT id, %1 FROM requests WHERE %2 ORDER BY id")
+                      .arg(QLatin1String(ledger_schema::columnList()), QLatin1String(ledger_schema::inTimeRange())));
+        bindTimeRange(q, from, to);
         if (!q.exec()) return;
         while (q.next()) out.append(ledger_row::read(q));
     });
@@ -175,9 +178,10 @@ QHash<QString, qint64> LedgerQueries::spendByKeySince(const QDateTime& from) {
     QHash<QString, qint64> out;
     withConnection(m_path, [&](QSqlDatabase& db) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT key_id, SUM(cost_micros) FROM requests"
-                                 " WHERE ts_ms >= ? AND cost_micros > 0 GROUP BY key_id"));
-        q.addBindValue(ms(from, 0));
+        q.prepare(QStringLiteral("SELECT key_id, SUM(cost_micros) FROM requests WHERE %1 AND cost_micros > 0"
+                                 " GROUP BY key_id")
+                      .arg(QLatin1String(ledger_schema::inTimeRange())));
+        bindTimeRange(q, from, {});
         if (!q.exec()) return;
         while (q.next()) out.insert(q.value(0).toString(), q.value(1).toLongLong());
     });

@@ -49,7 +49,7 @@ Status replay(QSqlDatabase& db, const QString& dbPath, const QByteArray& journal
     const auto v1Lines = std::count_if(entries.begin(), entries.end(), [](const JournalEntry& e) { return e.seq == 0; });
     QSet<QString> v1Uids;
     if (v1Lines > 0) {
-        q.prepare(QStringLiteral("SELECT request_uid FROM requests ORDER BY id DESC LIMIT ?"));
+        q.prepare(QStringLiteral("SELECT request_uid FROM request_uids ORDER BY id DESC LIMIT ?"));
         q.addBindValue(qint64(v1Lines));
         if (!q.exec()) return sqlError(QStringLiteral("reading uids"), q.lastError());
         while (q.next()) v1Uids.insert(q.value(0).toString());

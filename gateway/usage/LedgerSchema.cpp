@@ -128,7 +128,37 @@ const char* const kV3[] = {
     nullptr,
 };
 
-const Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}};
+// v4: no index on the requests table. Maintaining (ts_ms, key_id) was a quarter of an insert's
+// cost. Rows are appended in journal order, which is finish order give or take a few ms, so a
+// time range is a range of ids: request_minutes holds, per minute of ts_ms (ts_ms / 60000), the
+// lowest and highest id of the rows that finished in it. A query reads the ids of the range's
+// minutes there and searches the table by rowid between them, still filtering on ts_ms, so it
+// stays exact when the clock steps back (the span then covers more ids, never fewer). The
+// writer updates the minutes its transaction touched (one or two) with its rows.
+//
+// And no request_uid text per row (~30 bytes to bind and store): new rows leave it NULL and keep
+// the request id as an integer; the process nonce is stored once per run of rows journaled by
+// the same process (request_processes), and the request_uids view puts both back together.
+const char* const kV4[] = {
+    "CREATE TABLE request_minutes ("
+    " minute INTEGER PRIMARY KEY,"  // ts_ms / 60000
+    " first_id INTEGER NOT NULL,"
+    " last_id INTEGER NOT NULL)",
+    "INSERT INTO request_minutes SELECT ts_ms / 60000, MIN(id), MAX(id) FROM requests"
+    " WHERE ts_ms IS NOT NULL GROUP BY ts_ms / 60000",
+    "DROP INDEX requests_ts_key",
+    "ALTER TABLE requests ADD COLUMN request_id INTEGER",
+    // Rows from first_id up to the next first_id were journaled by `process`.
+    "CREATE TABLE request_processes ("
+    " first_id INTEGER PRIMARY KEY,"
+    " process TEXT NOT NULL)",
+    "CREATE VIEW request_uids AS SELECT id, COALESCE(request_uid, (SELECT p.process FROM request_processes p"
+    " WHERE p.first_id <= requests.id ORDER BY p.first_id DESC LIMIT 1) || '-' || request_id) AS request_uid"
+    " FROM requests",
+    nullptr,
+};
+
+const Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}};
 
 ApiError sqlError(const QString& what, const QSqlError& e) {
     return ApiError::internal(QStringLiteral("Usage ledger: %1: %2").arg(what, e.text()));
@@ -143,6 +173,19 @@ const char* columnList() {
            " attempts, prompt_tokens, cached_tokens, cache_write_tokens, completion_tokens,"
            " reasoning_tokens, images, image_size, image_quality, cost_micros, usage_estimated,"
            " latency_ms, ttfb_ms";
+}
+
+const char* inTimeRange() {
+    return "id >= (SELECT MIN(first_id) FROM request_minutes WHERE minute BETWEEN ? AND ?)"
+           " AND id <= (SELECT MAX(last_id) FROM request_minutes WHERE minute BETWEEN ? AND ?)"
+           " AND ts_ms >= ? AND ts_ms < ?";
+}
+
+std::array<qint64, 6> inTimeRangeValues(qint64 fromMs, qint64 toMs) {
+    const qint64 first = minuteOf(fromMs);
+    // Through the minute of the last ms in the range (`to` is exclusive).
+    const qint64 last = toMs > fromMs ? minuteOf(toMs - 1) : first - 1;
+    return {first, last, first, last, fromMs, toMs};
 }
 
 Status configure(QSqlDatabase& db) {

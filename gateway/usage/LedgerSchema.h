@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <array>
 
 #include "core/Result.h"
 
@@ -21,5 +22,14 @@ Status migrate(QSqlDatabase& db);
 
 // The requests table's data columns, in the order insert and select use.
 const char* columnList();
+
+// request_minutes (see the v4 migration): the lowest and highest id of the rows of each minute.
+inline constexpr qint64 kMinuteMs = 60'000;
+// Truncates toward zero as SQLite's integer division does (the migration fills it in SQL).
+inline qint64 minuteOf(qint64 tsMs) { return tsMs / kMinuteMs; }
+// "requests finished in [from, to)": a WHERE condition searching the table by id between the
+// ids request_minutes gives for the range, then exact on ts_ms; and its 6 values, in order.
+const char* inTimeRange();
+std::array<qint64, 6> inTimeRangeValues(qint64 fromMs, qint64 toMs);
 
 }  // namespace ar::ledger_schema

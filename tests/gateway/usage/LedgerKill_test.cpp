@@ -102,7 +102,7 @@ TEST(LedgerKill, EveryCompletedRequestSurvivesSigkill) {
         db.setDatabaseName(ledgerPath(dataDir));
         ASSERT_TRUE(db.open());
         QSqlQuery q(db);
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT COUNT(DISTINCT request_uid), COUNT(*) FROM requests")) && q.next());
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT COUNT(DISTINCT request_uid), COUNT(*) FROM request_uids")) && q.next());
         EXPECT_EQ(q.value(0).toInt(), q.value(1).toInt());
         q.finish();
         db.close();
