@@ -162,14 +162,31 @@ void ProxyExchange::writeStreamPayloads(const QList<QByteArray>& payloads) {
     }
     m_responder->writeChunk(chunk);
     if (m_context.events->wants(RequestEvent::Kind::Delta)) {
-        RequestEvent delta;
-        delta.kind = RequestEvent::Kind::Delta;
-        delta.requestId = m_event.requestId;
-        delta.timestampMs = QDateTime::currentMSecsSinceEpoch();
-        delta.usage = m_translator->usage();
-        delta.payload = chunk;
-        m_context.events->publish(delta);
+        m_pendingDelta += chunk;
+        const qint64 since = m_clock.elapsed() - m_lastDeltaMs;
+        if (since >= kDeltaGatherMs || m_pendingDelta.size() >= EventBus::kMaxPayloadBytes) {
+            publishDelta();
+        } else if (!m_deltaTimerArmed) {  // a chunk followed by a pause is shown anyway
+            m_deltaTimerArmed = true;
+            QTimer::singleShot(int(kDeltaGatherMs - since), this, [this] {
+                m_deltaTimerArmed = false;
+                publishDelta();
+            });
+        }
     }
+}
+
+void ProxyExchange::publishDelta() {
+    if (m_pendingDelta.isEmpty()) return;
+    RequestEvent delta;
+    delta.kind = RequestEvent::Kind::Delta;
+    delta.requestId = m_event.requestId;
+    delta.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    delta.usage = m_translator ? m_translator->usage() : Usage{};
+    delta.payload = std::move(m_pendingDelta);
+    m_pendingDelta = {};
+    m_lastDeltaMs = m_clock.elapsed();
+    m_context.events->publish(delta);
 }
 
 void ProxyExchange::upstreamFinished() {
@@ -330,6 +347,7 @@ qint64 ProxyExchange::finish(int status, const QString& errorCode, const QByteAr
     releaseProbe();
     if (m_finished) return -1;
     m_finished = true;
+    publishDelta();  // the live log gets the last chunks before the row finishes
     RequestEvent e = m_event;
     e.kind = RequestEvent::Kind::Finished;
     e.timestampMs = QDateTime::currentMSecsSinceEpoch();

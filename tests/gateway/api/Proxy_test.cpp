@@ -1,5 +1,7 @@
 // End-to-end: a real gateway on port 0 in front of a fake OpenAI-compatible upstream on
 // port 0, driven over real sockets.
+#include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
@@ -141,6 +143,66 @@ TEST_F(ProxyTest, EachStreamEventReachesTheClientBeforeTheNextIsProduced) {
     upstream->release();  // usage chunk (hidden)
     upstream->release();  // [DONE]
     EXPECT_EQ(c.nextChunk(), "data: [DONE]\n\n");
+}
+
+// The window's live log follows a stream through Delta events: a fast stream's chunks come
+// together (not one event per chunk), and none is lost.
+TEST_F(ProxyTest, AFastStreamReachesTheLiveLogInFewerDeltasWithEveryChunk) {
+    const ClientResponse r = post("/v1/chat/completions", kStreamBody);
+    ASSERT_EQ(r.status, 200);
+    ASSERT_EQ(gateway->waitForFinished(1).size(), 1);
+    const QList<RequestEvent> events = gateway->events();
+    QByteArray relayed;
+    int deltas = 0;
+    bool finishedSeen = false;
+    for (const RequestEvent& e : events) {
+        if (e.kind == RequestEvent::Kind::Finished) finishedSeen = true;
+        if (e.kind != RequestEvent::Kind::Delta) continue;
+        EXPECT_FALSE(finishedSeen) << "every Delta comes before the Finished event";
+        relayed += e.payload;
+        ++deltas;
+    }
+    const QList<QByteArray> sent = sseEvents(r.body);
+    ASSERT_EQ(sent.size(), 6);  // 5 chunks and [DONE]; the usage chunk is hidden
+    EXPECT_EQ(relayed, sent.mid(0, 5).join()) << "the chunks the client got, in order, nothing missing";
+    // Chunks within 50 ms of each other share an event (usually all five here; never one each
+    // unless the machine stalls 50 ms between every two of them).
+    EXPECT_LT(deltas, 5);
+}
+
+TEST_F(ProxyTest, ASlowStreamReachesTheLiveLogWhileItRuns) {
+    upstream->setHandler([](const HttpRequest&) {
+        return FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 0, /*gated=*/true);
+    });
+    TestClient c(gateway->port());
+    c.send("POST", "/v1/chat/completions", kStreamBody, bearer(gateway->key()));
+    ClientResponse head;
+    ASSERT_TRUE(c.readHead(head));
+    const QList<QByteArray> recorded = sseEvents(testData("openai/chat_stream_include_usage.sse"));
+    auto deltaWith = [&](const QByteArray& chunk) {  // waits up to 2 s for the live log's copy
+        QDeadlineTimer deadline(2000);
+        while (!deadline.hasExpired()) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            for (const RequestEvent& e : gateway->events()) {
+                if (e.kind == RequestEvent::Kind::Finished) return false;
+                if (e.kind == RequestEvent::Kind::Delta && e.payload.contains(chunk)) return true;
+            }
+        }
+        return false;
+    };
+    EXPECT_EQ(c.nextChunk(), recorded[0]);
+    EXPECT_TRUE(deltaWith(recorded[0]));
+    for (int i = 1; i <= 4; ++i) {  // each chunk shown before the next comes
+        upstream->release();
+        EXPECT_EQ(c.nextChunk(), recorded[i]);
+        EXPECT_TRUE(deltaWith(recorded[i])) << "chunk " << i << " not in the live log while the stream runs";
+    }
+    upstream->release();
+    upstream->release();
+    EXPECT_EQ(c.nextChunk(), "data: [DONE]\n\n");
+    const QList<RequestEvent> finished = gateway->waitForFinished(1);
+    ASSERT_EQ(finished.size(), 1);
+    EXPECT_EQ(finished[0].status, 200);
 }
 
 TEST_F(ProxyTest, EmbeddingsAndImagesAreRelayed) {
