@@ -156,6 +156,28 @@ void LiveLogModel::flush() {
     if (touched) Q_EMIT batchApplied();
 }
 
+namespace {
+
+void appendResponseText(LiveRequest& r, const QString& text) {
+    if (text.isEmpty() || r.responseTruncated) return;
+    if (r.responseText.size() + text.size() > LiveLogModel::kMaxResponseChars) {
+        r.responseText += text.left(LiveLogModel::kMaxResponseChars - r.responseText.size());
+        r.responseTruncated = true;
+    } else {
+        r.responseText += text;
+    }
+}
+
+}  // namespace
+
+void LiveLogModel::readChunks(LiveRequest& r) {
+    if (r.unreadChunks.isEmpty()) return;
+    int chunks = 0;
+    appendResponseText(r, deltaText(r.unreadChunks, &chunks));
+    r.chunks += chunks;
+    r.unreadChunks.clear();
+}
+
 void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
     auto fill = [](QString& field, const QString& value) {
         if (field.isEmpty() && !value.isEmpty()) field = value;
@@ -171,16 +193,6 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
     r.lastEventMs = qMax(r.lastEventMs, e.timestampMs);
     if (e.ttfbMs >= 0) r.ttfbMs = e.ttfbMs;
 
-    auto appendText = [&r](const QString& text) {
-        if (text.isEmpty() || r.responseTruncated) return;
-        if (r.responseText.size() + text.size() > kMaxResponseChars) {
-            r.responseText += text.left(kMaxResponseChars - r.responseText.size());
-            r.responseTruncated = true;
-        } else {
-            r.responseText += text;
-        }
-    };
-
     switch (e.kind) {
     case RequestEvent::Kind::Started:
         r.startedMs = e.timestampMs;
@@ -188,13 +200,11 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
         break;
     case RequestEvent::Kind::FirstByte:
         break;
-    case RequestEvent::Kind::Delta: {
-        int chunks = 0;
-        appendText(deltaText(e.payload, &chunks));
-        r.chunks += chunks;
+    case RequestEvent::Kind::Delta:
+        r.unreadChunks += e.payload;
+        if (r.unreadChunks.size() > kMaxStoredBodyBytes) readChunks(r);  // a long stream's memory stays bounded
         if (e.usage.known()) r.usage = e.usage;
         break;
-    }
     case RequestEvent::Kind::Finished:
         r.finished = true;
         r.status = e.status;
@@ -202,17 +212,22 @@ void LiveLogModel::apply(LiveRequest& r, const RequestEvent& e) {
         r.latencyMs = e.latencyMs;
         if (e.usage.known()) r.usage = e.usage;
         if (r.startedMs == 0) r.startedMs = e.timestampMs - qMax<qint64>(0, e.latencyMs);
-        if (!e.payload.isEmpty() && r.responseText.isEmpty())
+        if (!e.payload.isEmpty() && r.responseText.isEmpty() && r.unreadChunks.isEmpty())
             r.responseBody = e.payload.size() > kMaxStoredBodyBytes ? e.payload.left(kMaxStoredBodyBytes) : e.payload;
         r.costMicros = m_cost ? m_cost(r) : e.costMicros;  // the proxy prices each request
         break;
     }
 }
 
+const LiveRequest* LiveLogModel::at(int row) const {
+    return row < 0 || row >= int(m_rows.size()) ? nullptr : &m_rows[size_t(row)];
+}
+
 const LiveRequest* LiveLogModel::request(int row) const {
     if (row < 0 || row >= int(m_rows.size())) return nullptr;
-    // Storage, not state: the answer's text is worked out from its body on first look.
+    // Storage, not state: the answer's text is worked out from its chunks or body on first look.
     auto& r = const_cast<LiveRequest&>(m_rows[size_t(row)]);
+    readChunks(r);
     if (!r.responseBody.isEmpty()) {
         const QString text = completionText(r.responseBody);
         r.responseText = text.isEmpty() ? QString::fromUtf8(r.responseBody) : text;
@@ -261,7 +276,8 @@ QString tokensText(const LiveRequest& r) {
 }  // namespace
 
 QVariant LiveLogModel::data(const QModelIndex& index, int role) const {
-    const LiveRequest* r = request(index.row());
+    // Roles (filters, sorting) read the row as it is; only a shown token count reads its chunks.
+    const LiveRequest* r = role == Qt::DisplayRole && index.column() == Tokens ? request(index.row()) : at(index.row());
     if (!r || index.column() < 0 || index.column() >= ColumnCount) return {};
     const bool error = r->finished && (r->status >= 400 || r->status == 0);
     switch (role) {

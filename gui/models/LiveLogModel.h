@@ -35,6 +35,10 @@ struct LiveRequest {
     QString errorCode;
     Usage usage;
     qint64 chunks = 0;       // content-bearing stream chunks seen (a token estimate while streaming)
+    // Stream chunks not read yet into chunks and responseText: they are read when the row is
+    // shown or looked at, since under load most rows scroll away unseen (parsing every chunk
+    // of every stream cost the window more than the gateway spent relaying it).
+    QByteArray unreadChunks;
     qint64 latencyMs = -1;
     qint64 ttfbMs = -1;
     qint64 costMicros = -1;  // -1: unknown
@@ -104,6 +108,7 @@ public:
     int pendingCount() const { return int(m_pending.size()); }
     qint64 droppedWhilePaused() const { return m_dropped; }
 
+    // A row with its answer read (its chunks or body turned into text): for showing it.
     const LiveRequest* request(int row) const;
     int rowOf(quint64 requestId) const;
 
@@ -124,6 +129,8 @@ Q_SIGNALS:
 
 private:
     void apply(LiveRequest& r, const RequestEvent& e);
+    static void readChunks(LiveRequest& r);  // unreadChunks into chunks and responseText
+    const LiveRequest* at(int row) const;     // as it is, nothing read
     LiveRequest* find(quint64 requestId, bool* staged);
     qint64 now() const;
 

@@ -230,6 +230,23 @@ TEST(LiveLogModel, NonStreamedResponseTextComesFromTheFinishedBody) {
     EXPECT_EQ(f.model.request(0)->responseText, QStringLiteral("Hi there"));
 }
 
+TEST(LiveLogModel, ALongStreamKeepsEveryChunkCountedAndItsTextCapped) {
+    Fixture f;
+    f.publish(started(1, QStringLiteral("gpt-4o-mini")));
+    const QString piece(100, QLatin1Char('w'));
+    for (int i = 0; i < 1000; ++i) {  // 100,000 characters in 1,000 chunks, over many batches
+        f.publish(delta(1, {piece}));
+        if (i % 100 == 99) f.model.flush();
+    }
+    f.model.flush();
+    const LiveRequest* r = f.model.request(0);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->chunks, 1000);
+    EXPECT_EQ(r->responseText.size(), LiveLogModel::kMaxResponseChars);
+    EXPECT_TRUE(r->responseTruncated);
+    EXPECT_EQ(r->responseText, QString(LiveLogModel::kMaxResponseChars, QLatin1Char('w')));
+}
+
 TEST(LiveLogModel, DeltaTextReadsEveryEventOfAChunk) {
     const QByteArray chunk = sseChunk({QStringLiteral("a"), QStringLiteral("b \"q\"")}) +
                              "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n"
