@@ -223,6 +223,28 @@ TEST_F(LedgerTest, EmptyTextsAreStoredAsEmptyNotNull) {
     });
 }
 
+TEST_F(LedgerTest, APlainRowStoresItsUnsetColumnsAsZeroAndEmpty) {
+    // A first-attempt success with no error, images, cache writes or reasoning: the statement
+    // for such rows leaves those columns to the table's defaults.
+    RequestEvent e = finished(1, kT0, QStringLiteral("gpt-4o-mini"), QStringLiteral("key1"), 12, 30, 57);
+    e.usage.cacheWriteTokens = 0;
+    e.usage.reasoningTokens = 0;
+    e.usage.estimated = false;
+    record({e});
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT status, attempts, error_code, cache_write_tokens, reasoning_tokens,"
+                                          " images, image_size, image_quality, usage_estimated, prompt_tokens,"
+                                          " completion_tokens, cost_micros FROM requests")) && q.next());
+        const QVariantList expected = {200, 1, QString(), 0, 0, 0, QString(), QString(), 0, 12, 30, 57};
+        for (int c = 0; c < expected.size(); ++c) {
+            EXPECT_FALSE(q.value(c).isNull()) << "column " << c;
+            EXPECT_EQ(q.value(c).toString(), expected[c].toString()) << "column " << c;
+        }
+        EXPECT_FALSE(q.next());
+    });
+}
+
 TEST_F(LedgerTest, RowsInsertedSeveralPerStatementKeepTheirOwnValues) {
     // 47 rows: statements of 16, 16, 8, 4, 2 and 1 rows; texts of varied lengths, non-ASCII; runs
     // of plain rows (their rare columns at the defaults, written as literals) between the others.
