@@ -46,6 +46,19 @@ protected:
         return c.request("POST", path, body, bearer(gateway->key()));
     }
 
+    void gateStreams() {
+        upstream->setHandler([](const HttpRequest&) {
+            return FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 0, /*gated=*/true);
+        });
+    }
+    // A stream whose upstream holds each event after the first until release(); true once the
+    // client has the response head.
+    bool startGatedStream(TestClient& c, ClientResponse& head) {
+        gateStreams();
+        c.send("POST", "/v1/chat/completions", kStreamBody, bearer(gateway->key()));
+        return c.readHead(head);
+    }
+
     std::unique_ptr<FakeUpstream> upstream;
     std::unique_ptr<GatewayHarness> gateway;
 };
@@ -123,13 +136,9 @@ TEST_F(ProxyTest, StreamUsageChunkKeptWhenClientAsked) {
 }
 
 TEST_F(ProxyTest, EachStreamEventReachesTheClientBeforeTheNextIsProduced) {
-    upstream->setHandler([](const HttpRequest&) {
-        return FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 0, /*gated=*/true);
-    });
     TestClient c(gateway->port());
-    c.send("POST", "/v1/chat/completions", kStreamBody, bearer(gateway->key()));
     ClientResponse head;
-    ASSERT_TRUE(c.readHead(head));
+    ASSERT_TRUE(startGatedStream(c, head));
     EXPECT_EQ(head.status, 200);
     const QList<QByteArray> recorded = sseEvents(testData("openai/chat_stream_include_usage.sse"));
     QByteArray got = c.nextChunk();
@@ -171,13 +180,9 @@ TEST_F(ProxyTest, AFastStreamReachesTheLiveLogInFewerDeltasWithEveryChunk) {
 }
 
 TEST_F(ProxyTest, ASlowStreamReachesTheLiveLogWhileItRuns) {
-    upstream->setHandler([](const HttpRequest&) {
-        return FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 0, /*gated=*/true);
-    });
     TestClient c(gateway->port());
-    c.send("POST", "/v1/chat/completions", kStreamBody, bearer(gateway->key()));
     ClientResponse head;
-    ASSERT_TRUE(c.readHead(head));
+    ASSERT_TRUE(startGatedStream(c, head));
     const QList<QByteArray> recorded = sseEvents(testData("openai/chat_stream_include_usage.sse"));
     auto deltaWith = [&](const QByteArray& chunk) {  // waits up to 2 s for the live log's copy
         QDeadlineTimer deadline(2000);
@@ -391,14 +396,10 @@ TEST_F(ProxyTest, StreamCutMidwayEndsWithAnErrorEventNotASuccess) {
 }
 
 TEST_F(ProxyTest, ClientDisconnectCancelsTheUpstreamRequest) {
-    upstream->setHandler([](const HttpRequest&) {
-        return FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 0, /*gated=*/true);
-    });
     {
         TestClient c(gateway->port());
-        c.send("POST", "/v1/chat/completions", kStreamBody, bearer(gateway->key()));
         ClientResponse head;
-        ASSERT_TRUE(c.readHead(head));
+        ASSERT_TRUE(startGatedStream(c, head));
         EXPECT_FALSE(c.nextChunk().isEmpty());
         c.socket().abort();
     }
@@ -447,9 +448,7 @@ TEST_F(ProxyTest, SixtyFourConcurrentStreamsToOneUpstreamAllStreamAtOnce) {
     constexpr int kStreams = 64;
     // Every stream's second event is held until all 64 requests have reached the upstream:
     // if the gateway serialised them (e.g. 6 connections per host), this could never happen.
-    upstream->setHandler([](const HttpRequest&) {
-        return FakeResponse::sse(sseEvents(testData("openai/chat_stream_include_usage.sse")), 0, /*gated=*/true);
-    });
+    gateStreams();
     std::vector<std::unique_ptr<TestClient>> clients;
     for (int i = 0; i < kStreams; ++i) {
         clients.push_back(std::make_unique<TestClient>(gateway->port()));
