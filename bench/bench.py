@@ -311,7 +311,7 @@ def start_portkey(mock_port):
 
 def start_agentrouter(binary, mock_port, log_path, ledger=True, tag=""):
     """Agent Router in serve mode; ledger=False is the same gateway with the usage ledger off."""
-    data = os.path.join(OUT, "agentrouter-data" + tag if ledger else "agentrouter-noledger-data")
+    data = os.path.join(OUT, ("agentrouter-data" if ledger else "agentrouter-noledger-data") + tag)
     shutil.rmtree(data, ignore_errors=True)
     os.makedirs(data)
     cfg = {
@@ -324,7 +324,7 @@ def start_agentrouter(binary, mock_port, log_path, ledger=True, tag=""):
         ],
         "usage": {"ledger": ledger},  # issue 8 measures with the ledger on; off only for comparison
     }
-    cfg_path = os.path.join(OUT, f"agentrouter{tag}-config.json" if ledger else "agentrouter-noledger-config.json")
+    cfg_path = os.path.join(OUT, f"agentrouter{tag}-config.json" if ledger else f"agentrouter-noledger{tag}-config.json")
     with open(cfg_path, "w") as f:
         json.dump(cfg, f, indent=2)
     env = dict(os.environ, BENCH_MOCK_API_KEY=MOCK_KEY)
@@ -558,6 +558,14 @@ def run_rounds(jobs, rounds, everyone, noise, label):
     return per
 
 
+def pool_instances(per):
+    """Rounds of "<target>~N" processes joined to "<target>"'s (each keeps its round number)."""
+    out = {}
+    for name, rs in per.items():
+        out.setdefault(name.split("~")[0], []).extend(rs)
+    return out
+
+
 def median(vals):
     vals = [v for v in vals if v is not None]
     return round(statistics.median(vals), 4) if vals else None
@@ -657,6 +665,9 @@ def main():
     ap.add_argument("--baseline", metavar="BIN",
                     help="also measure this agentrouter binary (say, a build of an earlier commit) as 'agentrouter-base', "
                          "for before/after figures from one run")
+    ap.add_argument("--instances", type=int, default=1,
+                    help="processes per Agent Router target (agentrouter, -noledger, -base), measured in the same "
+                         "rounds and pooled: one process can be ~10%% faster than another for its whole life on a VM")
     ap.add_argument("--cases", default=",".join(c["name"] for c in CASES), help="comma-separated subset of cases")
     ap.add_argument("--noise-threshold", type=float, default=3.0,
                     help="percent of the machine's CPU used by other processes (or stolen) that flags a run noisy")
@@ -722,24 +733,31 @@ def main():
         p, port, headers = start_portkey(mock_port)
         targets["portkey"] = Target("portkey", port, p, headers)
         log(f"portkey on :{port} (core {GW_CORE})")
-    if "agentrouter" in want:
-        if not os.access(a.agentrouter, os.X_OK):
-            die(f"no agentrouter binary at {a.agentrouter} (bench/run.sh builds it)")
-        p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log)
-        targets["agentrouter"] = Target("agentrouter", port, p, headers)
-        log(f"agentrouter on :{port} (core {GW_CORE}, workers=1)")
-    if "agentrouter-noledger" in want:
-        p, port, headers = start_agentrouter(a.agentrouter, mock_port, os.devnull, ledger=False)
-        targets["agentrouter-noledger"] = Target("agentrouter-noledger", port, p, headers)
-        log(f"agentrouter with the ledger off on :{port} (core {GW_CORE}, workers=1)")
+    if a.instances < 1:
+        die("--instances must be at least 1")
+    # Extra processes of a target are named "<target>~2", "~3"...; their rounds are pooled with
+    # the first's (pool_instances) before anything is computed from them.
+    for i in range(1, a.instances + 1):
+        sfx = "" if i == 1 else f"~{i}"
+        tag = "" if i == 1 else f"-{i}"
+        if "agentrouter" in want:
+            if not os.access(a.agentrouter, os.X_OK):
+                die(f"no agentrouter binary at {a.agentrouter} (bench/run.sh builds it)")
+            p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log if i == 1 else os.devnull, tag=tag)
+            targets["agentrouter" + sfx] = Target("agentrouter" + sfx, port, p, headers)
+            log(f"agentrouter{sfx} on :{port} (core {GW_CORE}, workers=1)")
+        if "agentrouter-noledger" in want:
+            p, port, headers = start_agentrouter(a.agentrouter, mock_port, os.devnull, ledger=False, tag=tag)
+            targets["agentrouter-noledger" + sfx] = Target("agentrouter-noledger" + sfx, port, p, headers)
+            log(f"agentrouter{sfx} with the ledger off on :{port} (core {GW_CORE}, workers=1)")
+        if a.baseline:
+            p, port, headers = start_agentrouter(a.baseline, mock_port, os.devnull, tag="-base" + tag)
+            targets["agentrouter-base" + sfx] = Target("agentrouter-base" + sfx, port, p, headers)
+            log(f"baseline agentrouter{sfx} ({a.baseline}) on :{port} (core {GW_CORE}, workers=1)")
     if "agentrouter-gui" in want:
         p, port, headers = start_agentrouter_gui(a.agentrouter, mock_port, os.path.join(LOGS, "agentrouter-gui.stderr"))
         targets["agentrouter-gui"] = Target("agentrouter-gui", port, p, headers)
         log(f"agentrouter's window (Live log page, own Xvfb on core {LOAD_CORE}) on :{port} (core {GW_CORE})")
-    if a.baseline:
-        p, port, headers = start_agentrouter(a.baseline, mock_port, os.devnull, tag="-base")
-        targets["agentrouter-base"] = Target("agentrouter-base", port, p, headers)
-        log(f"baseline agentrouter ({a.baseline}) on :{port} (core {GW_CORE}, workers=1)")
     if "mock" not in want:
         del targets["mock"]
     everyone = list(targets.values()) + ([] if "mock" in targets else [mock])
@@ -790,16 +808,21 @@ def main():
             else:
                 fn = lambda t=t: run_stream_client(t, c["conns"], c["delay_ms"], round_s)  # noqa: E731
             jobs.append((name, t, fn))
-        per = run_rounds(jobs, rounds, everyone, noise, c["name"])
+        per = pool_instances(run_rounds(jobs, rounds, everyone, noise, c["name"]))
         row["results"] = {name: aggregate(c["kind"], rs, noise) for name, rs in per.items()}
         row["noise"] = case_noise(per, noise)
         results.append(row)
 
     mem = {}
     for name, t in targets.items():
-        after64 = next((r["results"][name].get("peak_rss_mb") for r in results if r["case"] == "chat-64"), None)
-        mem[name] = {"idle_rss_mb": round(t.idle_rss_kb / 1024, 1), "peak_rss_mb": round(t.hwm_kb() / 1024, 1),
-                     "peak_rss_after_chat64_mb": after64}
+        base = name.split("~")[0]
+        after64 = next((r["results"][base].get("peak_rss_mb") for r in results if r["case"] == "chat-64"), None)
+        m = {"idle_rss_mb": round(t.idle_rss_kb / 1024, 1), "peak_rss_mb": round(t.hwm_kb() / 1024, 1),
+             "peak_rss_after_chat64_mb": after64}
+        if base in mem:  # another process of the same target: the worst of them
+            m = {k: max(v for v in (m[k], mem[base][k]) if v is not None) if m[k] is not None or mem[base][k] is not None
+                 else None for k in m}
+        mem[base] = m
 
     report = build_report(a, (duration, rounds, round_s), started, time.time() - t_start, targets, mock_check, results,
                           mem, noise, problems)
@@ -828,8 +851,14 @@ def round_ratios(results, case, target, other, key):
     mine, theirs = get(results, case, target, "rounds"), get(results, case, other, "rounds")
     if not mine or not theirs:
         return None
-    by_round = {r["round"]: r.get(key) for r in theirs}
-    vals = [ratio(r.get(key), by_round.get(r["round"])) for r in mine]
+    def per_round(rs):  # the mean of a round's processes (--instances)
+        by = {}
+        for r in rs:
+            if r.get(key) is not None:
+                by.setdefault(r["round"], []).append(r[key])
+        return {k: sum(v) / len(v) for k, v in by.items()}
+    ours, other_rounds = per_round(mine), per_round(theirs)
+    vals = [ratio(v, other_rounds.get(k)) for k, v in sorted(ours.items())]
     vals = [v for v in vals if v is not None]
     return [min(vals), max(vals)] if vals else None
 
@@ -973,6 +1002,7 @@ def build_report(a, timing, started, wall, targets, mock_check, results, mem, no
     return {
         "meta": {"started": started, "wall_s": round(wall, 1), "mode": "quick" if a.quick else "full",
                  "seconds_per_case": timing[0], "rounds": timing[1], "seconds_per_round": timing[2],
+                 "instances": a.instances,
                  "aggregation": "rates and CPU per request from the rounds' sums; latency percentiles: the median "
                                 "of the rounds' percentiles; errors summed; peak RSS the maximum",
                  "cpus": NCPU, "kernel": os.uname().release,
@@ -1028,6 +1058,8 @@ def print_report(rep):
     if m.get("rounds"):
         per = f"{m['seconds_per_case']} s per case and target in {m['rounds']} interleaved rounds of " \
               f"{m['seconds_per_round']} s (order rotated each round)"
+        if m.get("instances", 1) > 1:
+            per += f", {m['instances']} processes per Agent Router target, pooled"
     else:
         per = f"{m['seconds_per_case']} s per case, targets one after another"
     print(f"Agent Router Desktop benchmark - {m['mode']} run, {per}, "
