@@ -820,8 +820,7 @@ def main():
         m = {"idle_rss_mb": round(t.idle_rss_kb / 1024, 1), "peak_rss_mb": round(t.hwm_kb() / 1024, 1),
              "peak_rss_after_chat64_mb": after64}
         if base in mem:  # another process of the same target: the worst of them
-            m = {k: max(v for v in (m[k], mem[base][k]) if v is not None) if m[k] is not None or mem[base][k] is not None
-                 else None for k in m}
+            m = {k: max((v for v in (m[k], mem[base][k]) if v is not None), default=None) for k in m}
         mem[base] = m
 
     report = build_report(a, (duration, rounds, round_s), started, time.time() - t_start, targets, mock_check, results,

@@ -18,6 +18,13 @@
 
 namespace ar {
 
+namespace {
+template <qsizetype N>
+QByteArrayView view(const QVarLengthArray<char, N>& lines) {
+    return {lines.constData(), lines.size()};
+}
+}  // namespace
+
 ProxyExchange::ProxyExchange(GatewayContext& context, UpstreamPool& pool,
                              HttpResponder* responder, RequestEvent started, Endpoint endpoint,
                              ClientRequest request, QList<ResolvedTarget> targets)
@@ -230,10 +237,8 @@ void ProxyExchange::upstreamFinished() {
     if (m_responder) {
         HeaderLines headers;
         appendResponseHeaders(headers);
-        text::append(headers, "x-agentrouter-cost-usd: ");
-        text::append(headers, formatUsd(costMicros));
-        text::append(headers, "\r\n");
-        m_responder->send(200, "application/json", translated->body, QByteArrayView(headers.constData(), headers.size()));
+        text::appendHeaderLine(headers, "x-agentrouter-cost-usd", formatUsd(costMicros));
+        m_responder->send(200, "application/json", translated->body, view(headers));
     }
 }
 
@@ -270,12 +275,9 @@ void ProxyExchange::replyError(const ApiError& error) {
     if (send) {
         HeaderLines headers;
         appendResponseHeaders(headers);
-        if (error.retryAfterSeconds >= 0) {
-            text::append(headers, "Retry-After: ");
-            text::appendNumber(headers, error.retryAfterSeconds);
-            text::append(headers, "\r\n");
-        }
-        m_responder->send(error.status, "application/json", error.toJson(), QByteArrayView(headers.constData(), headers.size()));
+        if (error.retryAfterSeconds >= 0)
+            text::appendHeaderLine(headers, "Retry-After", QByteArray::number(error.retryAfterSeconds));
+        m_responder->send(error.status, "application/json", error.toJson(), view(headers));
     }
 }
 
@@ -339,7 +341,7 @@ void ProxyExchange::appendResponseHeaders(HeaderLines& out) const {
 void ProxyExchange::beginStream() {
     HeaderLines headers;
     appendResponseHeaders(headers);
-    m_responder->beginStream(200, "text/event-stream; charset=utf-8", QByteArrayView(headers.constData(), headers.size()));
+    m_responder->beginStream(200, "text/event-stream; charset=utf-8", view(headers));
     markFirstByte();
 }
 

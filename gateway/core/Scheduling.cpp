@@ -35,16 +35,23 @@ bool setAttr(uint32_t policy, uint64_t sliceNs) {
 
 }  // namespace
 
+std::optional<ThreadSchedule> scheduleOf(int tid) {
+    SchedAttr attr{};
+    if (syscall(SYS_sched_getattr, tid, &attr, sizeof attr, 0) != 0) return std::nullopt;
+    return ThreadSchedule{attr.policy, attr.runtime};
+}
+
 bool preferLatency() {
     if (!setAttr(SCHED_OTHER, kProxySliceNs)) return false;
-    SchedAttr now{};
-    return syscall(SYS_sched_getattr, 0, &now, sizeof now, 0) == 0 && now.runtime == kProxySliceNs;
+    const auto now = scheduleOf(0);
+    return now && now->sliceNs == kProxySliceNs;
 }
 
 bool preferThroughput() { return setAttr(SCHED_BATCH, 0); }
 
 #else
 
+std::optional<ThreadSchedule> scheduleOf(int) { return std::nullopt; }
 bool preferLatency() { return false; }
 bool preferThroughput() { return false; }
 

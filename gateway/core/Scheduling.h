@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 namespace ar::scheduling {
 
 // How the gateway's threads share a core (with the whole process pinned to one core, as a
@@ -18,5 +20,13 @@ constexpr unsigned long long kProxySliceNs = 200'000;  // requests take 20-100 u
 // thread when it wakes, and still gets its fair share (SCHED_IDLE starved the writer under
 // sustained load: rows waited in memory).
 bool preferThroughput();
+
+// A thread's policy (SCHED_OTHER, SCHED_BATCH...) and requested slice (0: the default) as the
+// kernel reports them; `tid` 0 is the calling thread. Nothing where it cannot be read.
+struct ThreadSchedule {
+    unsigned policy = 0;
+    unsigned long long sliceNs = 0;
+};
+std::optional<ThreadSchedule> scheduleOf(int tid);
 
 }  // namespace ar::scheduling

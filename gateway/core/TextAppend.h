@@ -17,6 +17,15 @@ void append(Out& out, QByteArrayView bytes) {
     out.append(bytes.data(), decltype(out.size())(bytes.size()));
 }
 
+// "Name: value\r\n", an HTTP header line.
+template <typename Out>
+void appendHeaderLine(Out& out, QByteArrayView name, QByteArrayView value) {
+    append(out, name);
+    append(out, ": ");
+    append(out, value);
+    append(out, "\r\n");
+}
+
 template <typename Out>
 void appendNumber(Out& out, qint64 value) {
     char buf[24];

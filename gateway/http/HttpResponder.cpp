@@ -29,17 +29,8 @@ static void appendHead(Out& out, int status, QByteArrayView contentType, const H
     text::append(out, " ");
     text::append(out, httpReasonPhrase(status));
     text::append(out, "\r\n");
-    if (!contentType.isEmpty()) {
-        text::append(out, "Content-Type: ");
-        text::append(out, contentType);
-        text::append(out, "\r\n");
-    }
-    for (const auto& [name, value] : extra) {
-        text::append(out, name);
-        text::append(out, ": ");
-        text::append(out, value);
-        text::append(out, "\r\n");
-    }
+    if (!contentType.isEmpty()) text::appendHeaderLine(out, "Content-Type", contentType);
+    for (const auto& [name, value] : extra) text::appendHeaderLine(out, name, value);
     text::append(out, headerLines);
     text::append(out, keepAlive ? QByteArrayView("Connection: keep-alive\r\n") : QByteArrayView("Connection: close\r\n"));
 }

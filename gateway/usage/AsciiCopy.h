@@ -7,6 +7,9 @@
 
 namespace ar {
 
+// Room a UTF-16 unit can need in UTF-8: 3 bytes (a surrogate pair, 2 units, needs 4).
+inline constexpr qsizetype kMaxUtf8BytesPerUnit = 3;
+
 // Copies `n` UTF-16 units to `d` as bytes when every one is printable ASCII other than '\\'
 // (ids, paths, model names: nothing to convert or escape), 8 at a time where SSE2 is there.
 // False, with `d` partly written, when one is not: the caller converts (and escapes) instead.

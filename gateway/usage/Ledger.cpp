@@ -11,8 +11,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "events/EventBus.h"
 #include "core/Scheduling.h"
+#include "events/EventBus.h"
 #include "usage/LedgerInserter.h"
 #include "usage/LedgerReplay.h"
 #include "usage/LedgerRowCodec.h"
@@ -71,7 +71,8 @@ public:
         close();  // the last connection to close checkpoints the rest
     }
 
-    // Opened lazily on the writer thread, which then is the only one to use it.
+    // Opened lazily by drain(), which holds m_insertMutex: the writer thread, or a recording
+    // thread past the backlog bound, one at a time.
     LedgerInserter* inserter() {
         if (!m_inserter.isOpen()) {
             if (Status s = m_inserter.open(m_ledger->databasePath()); !s) {

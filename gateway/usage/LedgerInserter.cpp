@@ -13,10 +13,7 @@ namespace ar {
 
 namespace {
 
-// At most 3 bytes of UTF-8 per UTF-16 unit.
-constexpr qsizetype kMaxBytesPerChar = 3;
-
-// Writes the UTF-8 of `s` at `d` (room for kMaxBytesPerChar a unit); returns its end.
+// Writes the UTF-8 of `s` at `d` (room for kMaxUtf8BytesPerUnit a unit); returns its end.
 char* putUtf8(char* d, const QString& s) {
     if (copyPlainAscii(d, reinterpret_cast<const char16_t*>(s.constData()), s.size())) return d + s.size();
     const QByteArray utf8 = s.toUtf8();  // control characters or non-ASCII: rare
@@ -124,12 +121,13 @@ bool LedgerInserter::run(sqlite3_stmt* s) {
 }
 
 bool LedgerInserter::isPlain(const LedgerRow& r) {
-    return r.status == 200 && r.attempts == 1 && r.errorCode.isEmpty() && r.cacheWriteTokens == 0 && r.reasoningTokens == 0 && r.images == 0 &&
-           r.imageSize.isEmpty() && r.imageQuality.isEmpty() && !r.usageEstimated;
+    return r.status == 200 && r.attempts == 1 && r.errorCode.isEmpty() && r.cacheWriteTokens == 0 &&
+           r.reasoningTokens == 0 && r.images == 0 && r.imageSize.isEmpty() && r.imageQuality.isEmpty() &&
+           !r.usageEstimated;
 }
 
 // The request id, then values in ledger_schema::columnList() order, row after row (a plain row's
-// literals skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
+// unbound columns skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
 // every parameter is bound again before the next one.
 void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count, bool plain) {
     // Room for every text first: the buffer does not move while the texts in it are bound.
@@ -139,7 +137,7 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         room += r.keyId.size() + r.endpoint.size() + r.model.size() + r.provider.size() + r.upstreamModel.size() +
                 (plain ? 0 : r.errorCode.size() + r.imageSize.size() + r.imageQuality.size());
     }
-    if (qsizetype(m_text.size()) < room * kMaxBytesPerChar) m_text.resize(size_t(room * kMaxBytesPerChar));
+    if (qsizetype(m_text.size()) < room * kMaxUtf8BytesPerUnit) m_text.resize(size_t(room * kMaxUtf8BytesPerUnit));
     char* d = m_text.data();
     int i = 1;
     auto bindText = [&](const QString& text) {

@@ -47,8 +47,9 @@ public:
 private:
     ApiError error(const QString& what) const;
     // A plain row: the columns most requests have the same values in (status 200 on the first
-    // attempt, no error, no images, no cache writes, no reasoning tokens, counted usage) are literals in its statements, not
-    // bound: a bind costs about as much as the insert does per column.
+    // attempt, no error, no images, no cache writes, no reasoning tokens, counted usage) are not
+    // bound: status and attempts are literals, the rest the table's defaults (a bind costs about
+    // as much as the insert does per column).
     static bool isPlain(const LedgerRow& row);
     void bindRows(sqlite3_stmt* statement, const JournalEntry* rows, int count, bool plain);
     bool run(sqlite3_stmt* statement);

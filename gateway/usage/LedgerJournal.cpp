@@ -31,8 +31,7 @@ char* putNumber(char* d, qint64 n) {
     return std::to_chars(d, d + 20, n).ptr;
 }
 
-// Room per UTF-16 unit: at most 3 bytes of UTF-8; an escape only doubles a 1-byte one.
-constexpr qsizetype kMaxBytesPerChar = 3;
+// Room per UTF-16 unit: kMaxUtf8BytesPerUnit; an escape only doubles a 1-byte one.
 
 // Ids and model names are printable ASCII: copied as is, no conversion, no allocation.
 char* putText(char* d, const QString& s) {
@@ -123,7 +122,7 @@ void appendBody(Buffer& out, quint64 requestId, const LedgerRow& r) {
     qsizetype room = 16 * 21 + 24;  // the 15 numbers and their tabs, the '\n'
     for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel, &r.errorCode,
                              &r.imageSize, &r.imageQuality})
-        room += 1 + kMaxBytesPerChar * t->size();
+        room += 1 + kMaxUtf8BytesPerUnit * t->size();
     const qsizetype at = out.size();
     out.resize(at + room);
     char* d = out.data() + at;

@@ -84,7 +84,7 @@ void LiveLogModel::clear() {
 }
 
 void LiveLogModel::flush() {
-    const bool busy = m_pending.size() > size_t(kBusyBatchEvents);
+    const bool busy = m_pending.size() > kBusyBatchEvents;
     // Under a flood most new rows would be dropped again by the cap before anyone sees them:
     // find those first and skip their events (applying them parsed every answer's body).
     QSet<quint64> dropped;
@@ -276,8 +276,10 @@ QString tokensText(const LiveRequest& r) {
 }  // namespace
 
 QVariant LiveLogModel::data(const QModelIndex& index, int role) const {
-    // Roles (filters, sorting) read the row as it is; only a shown token count reads its chunks.
-    const LiveRequest* r = role == Qt::DisplayRole && index.column() == Tokens ? request(index.row()) : at(index.row());
+    // Roles (filters, sorting) read the row as it is; only a shown token count reads its chunks
+    // (storage, not state, as in request()).
+    const LiveRequest* r = at(index.row());
+    if (r && role == Qt::DisplayRole && index.column() == Tokens) readChunks(const_cast<LiveRequest&>(*r));
     if (!r || index.column() < 0 || index.column() >= ColumnCount) return {};
     const bool error = r->finished && (r->status >= 400 || r->status == 0);
     switch (role) {

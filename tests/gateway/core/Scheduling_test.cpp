@@ -8,8 +8,6 @@
 #include <QThread>
 #include <gtest/gtest.h>
 #include <sched.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <thread>
 
@@ -18,20 +16,6 @@
 
 namespace ar::test {
 namespace {
-
-struct Attr {  // the kernel's struct sched_attr
-    uint32_t size, policy;
-    uint64_t flags;
-    int32_t nice;
-    uint32_t priority;
-    uint64_t runtime, deadline, period;
-};
-
-Attr attrOf(pid_t tid) {
-    Attr a{};
-    EXPECT_EQ(syscall(SYS_sched_getattr, tid, &a, sizeof a, 0), 0);
-    return a;
-}
 
 // This process's threads whose name starts with `prefix`.
 QList<pid_t> threadsNamed(const QString& prefix) {
@@ -66,9 +50,12 @@ TEST(Scheduling, ProxyThreadsRunWithAShortSlice) {
     ASSERT_EQ(workers.size(), 2);
     const bool custom = kernelTakesCustomSlices();
     for (pid_t tid : workers) {
-        const Attr a = attrOf(tid);
-        EXPECT_EQ(a.policy, uint32_t(SCHED_OTHER)) << "a normal thread: no priority over other programs";
-        if (custom) EXPECT_EQ(a.runtime, scheduling::kProxySliceNs);
+        EXPECT_EQ(sched_getscheduler(tid), SCHED_OTHER) << "a normal thread: no priority over other programs";
+        const auto schedule = scheduling::scheduleOf(tid);
+        ASSERT_TRUE(schedule.has_value());
+        if (custom) {
+            EXPECT_EQ(schedule->sliceNs, scheduling::kProxySliceNs);
+        }
     }
     if (!custom) GTEST_LOG_(INFO) << "this kernel has no custom slices (Linux < 6.12): only the policy is checked";
 }
@@ -78,13 +65,14 @@ TEST(Scheduling, TheLedgerWriterIsBatch) {
     Ledger ledger(dir.path());
     ASSERT_TRUE(ledger.open().ok());
     QList<pid_t> writers;
-    for (int i = 0; i < 200 && writers.isEmpty(); ++i) {  // it sets itself up on its own thread
+    int policy = -1;
+    for (int i = 0; i < 200 && policy != SCHED_BATCH; ++i) {  // it names and sets itself up on its own thread
+        if (i) QThread::msleep(10);
         writers = threadsNamed(QStringLiteral("ledger-writer"));
-        if (!writers.isEmpty() && attrOf(writers.first()).policy != uint32_t(SCHED_BATCH)) writers.clear();
-        if (writers.isEmpty()) QThread::msleep(10);
+        if (writers.size() == 1) policy = sched_getscheduler(writers.first());
     }
     ASSERT_EQ(writers.size(), 1);
-    EXPECT_EQ(attrOf(writers.first()).policy, uint32_t(SCHED_BATCH));
+    EXPECT_EQ(policy, SCHED_BATCH);
 }
 
 }  // namespace
