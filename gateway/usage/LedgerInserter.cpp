@@ -64,25 +64,30 @@ Status LedgerInserter::open(const QString& path) {
         static_cast<LedgerInserter*>(self)->m_walPages = pages;
         return SQLITE_OK;
     }, this);
-    // request_uid is left NULL: request_id and request_processes hold it (see the v4 migration).
-    const QByteArray insert = QByteArray("INSERT INTO requests (request_id, ") + ledger_schema::columnList() +
-                              ") VALUES ";
-    const QByteArray values = "(?" + QByteArray(", ?").repeated(22) + ")";
+    // Rows go to request_rows (the requests view joins their routes back in; see the v5
+    // migration). Binds in bindRows() order: the id, ts_ms, the route, then the plain row's
+    // columns or every column of the others.
+    const QByteArray insert =
+        "INSERT INTO request_rows (request_id, ts_ms, route_id, status, error_code, attempts, prompt_tokens,"
+        " cached_tokens, cache_write_tokens, completion_tokens, reasoning_tokens, images, image_size, image_quality,"
+        " cost_micros, usage_estimated, latency_ms, ttfb_ms) VALUES ";
+    const QByteArray values = "(?" + QByteArray(", ?").repeated(17) + ")";
     // A plain row names only the columns it sets: the rest (error_code '', cache writes,
     // reasoning tokens and images 0, image size and quality '', usage_estimated 0) take the
     // table's defaults, which cost SQLite less per row than literals in the VALUES rows.
-    // Binds in bindRows() order: the id, ts_ms, key_id .. upstream_model, stream, prompt and
-    // cached tokens, completion, cost, latency, ttfb.
     const QByteArray plainInsert =
-        "INSERT INTO requests (request_id, ts_ms, key_id, endpoint, model, provider, upstream_model, stream,"
-        " status, attempts, prompt_tokens, cached_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms) VALUES ";
-    const QByteArray plainValues = "(?, ?, ?, ?, ?, ?, ?, ?, 200, 1, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO request_rows (request_id, ts_ms, route_id, status, attempts, prompt_tokens, cached_tokens,"
+        " completion_tokens, cost_micros, latency_ms, ttfb_ms) VALUES ";
+    const QByteArray plainValues = "(?, ?, ?, 200, 1, ?, ?, ?, ?, ?, ?)";
     QByteArrayList inserts;
     for (int rows : kRowsPerStatement) inserts << insert + values + QByteArray(", " + values).repeated(rows - 1);
     for (int rows : kRowsPerStatement)
         inserts << plainInsert + plainValues + QByteArray(", " + plainValues).repeated(rows - 1);
     std::vector<std::pair<sqlite3_stmt**, const char*>> statements = {
         {&m_mark, "UPDATE journal_mark SET process = ?, seq = ?"},
+        // A route already there (another inserter added it) still gives its id.
+        {&m_route, "INSERT INTO request_routes (key_id, endpoint, model, provider, upstream_model, stream)"
+                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET stream = excluded.stream RETURNING id"},
         {&m_process, "INSERT INTO request_processes VALUES (?, ?)"},
         {&m_minute, "INSERT INTO request_minutes VALUES (?, ?, ?) ON CONFLICT (minute) DO UPDATE SET"
                     " first_id = MIN(first_id, excluded.first_id), last_id = MAX(last_id, excluded.last_id)"},
@@ -101,6 +106,11 @@ Status LedgerInserter::open(const QString& path) {
             close();
             return e;
         }
+    }
+    if (!loadRoutes()) {
+        const ApiError e = error(QStringLiteral("reading request_routes"));
+        close();
+        return e;
     }
     m_text.resize(4096);  // never empty: a null pointer would bind NULL, not ''
     // The process of the newest rows: the next run of rows from another one starts a new span.
@@ -126,19 +136,78 @@ bool LedgerInserter::isPlain(const LedgerRow& r) {
            !r.usageEstimated;
 }
 
-// The request id, then values in ledger_schema::columnList() order, row after row (a plain row's
-// unbound columns skipped). Text is bound in place (SQLITE_STATIC): m_text holds it until the step, and
-// every parameter is bound again before the next one.
-void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int count, bool plain) {
-    // Room for every text first: the buffer does not move while the texts in it are bound.
-    qsizetype room = 0;
-    for (int n = 0; n < count; ++n) {
+bool LedgerInserter::loadRoutes() {
+    m_routes.clear();
+    std::fill(std::begin(m_recentIds), std::end(m_recentIds), 0);
+    sqlite3_stmt* all = nullptr;
+    if (sqlite3_prepare_v2(m_db, "SELECT id, key_id, endpoint, model, provider, upstream_model, stream FROM request_routes",
+                           -1, &all, nullptr) != SQLITE_OK)
+        return false;
+    auto text = [all](int c) {
+        return QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(all, c)), sqlite3_column_bytes(all, c));
+    };
+    int rc;
+    while ((rc = sqlite3_step(all)) == SQLITE_ROW)
+        m_routes.insert({text(1), text(2), text(3), text(4), text(5), sqlite3_column_int(all, 6) != 0},
+                        sqlite3_column_int64(all, 0));
+    sqlite3_finalize(all);
+    return rc == SQLITE_DONE;
+}
+
+bool LedgerInserter::resolveRoutes(const QList<JournalEntry>& rows) {
+    m_routeIds.resize(size_t(rows.size()));
+    for (qsizetype n = 0; n < rows.size(); ++n) {
         const LedgerRow& r = rows[n].row;
-        room += r.keyId.size() + r.endpoint.size() + r.model.size() + r.provider.size() + r.upstreamModel.size() +
-                (plain ? 0 : r.errorCode.size() + r.imageSize.size() + r.imageQuality.size());
+        int recent = 0;
+        while (recent < kRecentRoutes && !(m_recentIds[recent] != 0 && m_recent[recent].is(r))) ++recent;
+        if (recent == kRecentRoutes) {
+            Route route{r.keyId, r.endpoint, r.model, r.provider, r.upstreamModel, r.stream};
+            qint64 id = m_routes.value(route);
+            if (id == 0) {
+                QByteArray texts[5];
+                int i = 0;
+                for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
+                    texts[i] = t->toUtf8();
+                    // Never a null pointer, which would bind NULL rather than ''.
+                    sqlite3_bind_text(m_route, i + 1, texts[i].constData() ? texts[i].constData() : "",
+                                      int(texts[i].size()), SQLITE_STATIC);
+                    ++i;
+                }
+                sqlite3_bind_int(m_route, 6, r.stream ? 1 : 0);
+                if (sqlite3_step(m_route) == SQLITE_ROW) id = sqlite3_column_int64(m_route, 0);
+                sqlite3_reset(m_route);
+                if (id == 0) return false;
+                m_routes.insert(route, id);
+                m_newRoutes.push_back(route);
+            }
+            recent = kRecentRoutes - 1;  // the oldest one makes room
+            m_recent[recent] = std::move(route);
+            m_recentIds[recent] = id;
+        }
+        // Newest first.
+        std::rotate(m_recent, m_recent + recent, m_recent + recent + 1);
+        std::rotate(m_recentIds, m_recentIds + recent, m_recentIds + recent + 1);
+        m_routeIds[size_t(n)] = m_recentIds[0];
     }
-    if (qsizetype(m_text.size()) < room * kMaxUtf8BytesPerUnit) m_text.resize(size_t(room * kMaxUtf8BytesPerUnit));
+    return true;
+}
+
+// The request id, ts_ms and route id, then the statement's other columns, row after row. Text
+// is bound in place (SQLITE_STATIC): m_text holds it until the step, and every parameter is
+// bound again before the next one.
+void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, const qint64* routeIds, int count,
+                              bool plain) {
     char* d = m_text.data();
+    if (!plain) {
+        // Room for every text first: the buffer does not move while the texts in it are bound.
+        qsizetype room = 0;
+        for (int n = 0; n < count; ++n) {
+            const LedgerRow& r = rows[n].row;
+            room += r.errorCode.size() + r.imageSize.size() + r.imageQuality.size();
+        }
+        if (qsizetype(m_text.size()) < room * kMaxUtf8BytesPerUnit) m_text.resize(size_t(room * kMaxUtf8BytesPerUnit));
+        d = m_text.data();
+    }
     int i = 1;
     auto bindText = [&](const QString& text) {
         char* const end = putUtf8(d, text);
@@ -150,12 +219,7 @@ void LedgerInserter::bindRows(sqlite3_stmt* s, const JournalEntry* rows, int cou
         sqlite3_bind_int64(s, i++, qint64(rows[n].requestId));
         m_rowMs[n] = r.time.toMSecsSinceEpoch();
         sqlite3_bind_int64(s, i++, m_rowMs[n]);
-        bindText(r.keyId);
-        bindText(r.endpoint);
-        bindText(r.model);
-        bindText(r.provider);
-        bindText(r.upstreamModel);
-        sqlite3_bind_int(s, i++, r.stream ? 1 : 0);
+        sqlite3_bind_int64(s, i++, routeIds[n]);
         if (!plain) {
             sqlite3_bind_int(s, i++, r.status);
             bindText(r.errorCode);
@@ -195,14 +259,18 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
     if (!m_db) return error(QStringLiteral("insert"));
     m_minutes.clear();
     m_processes.clear();
+    m_newRoutes.clear();
     const QByteArray lastProcess = m_lastProcess;
     if (!run(m_begin)) return error(QStringLiteral("begin"));
     auto fail = [this, &lastProcess](const QString& what) {
         const ApiError e = error(what);
         run(m_rollback);
         m_lastProcess = lastProcess;  // its spans were rolled back with the rows
+        for (const Route& r : m_newRoutes) m_routes.remove(r);  // and the routes it added
+        std::fill(std::begin(m_recentIds), std::end(m_recentIds), 0);
         return e;
     };
+    if (!resolveRoutes(rows)) return fail(QStringLiteral("request routes"));
     // In journal order (ids follow it): each run of plain or other rows, as many rows per
     // statement as the run has left.
     for (qsizetype at = 0; at < rows.size();) {
@@ -213,7 +281,7 @@ Status LedgerInserter::insert(const QList<JournalEntry>& rows) {
             size_t k = 0;
             while (kRowsPerStatement[k] > runEnd - at) ++k;
             sqlite3_stmt* statement = plain ? m_insertPlain[k] : m_insert[k];
-            bindRows(statement, rows.constData() + at, kRowsPerStatement[k], plain);
+            bindRows(statement, rows.constData() + at, m_routeIds.data() + at, kRowsPerStatement[k], plain);
             if (!run(statement)) return fail(QStringLiteral("insert"));
             // The statement's rows took the ids after the table's largest, one by one (rows are
             // only ever appended): its last one's id tells them all.
@@ -258,7 +326,7 @@ void LedgerInserter::close() {
             s = nullptr;
         }
     }
-    for (sqlite3_stmt** s : {&m_mark, &m_process, &m_minute, &m_begin, &m_commit, &m_rollback}) {
+    for (sqlite3_stmt** s : {&m_mark, &m_route, &m_process, &m_minute, &m_begin, &m_commit, &m_rollback}) {
         sqlite3_finalize(*s);
         *s = nullptr;
     }

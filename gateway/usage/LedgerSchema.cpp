@@ -158,7 +158,68 @@ const char* const kV4[] = {
     nullptr,
 };
 
-const Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}};
+// v5: a row names its route by id. The five texts and the stream flag that say who asked for
+// what and where it went (key, endpoint, model, provider, upstream model, stream) repeat from
+// one request to the next: request_routes holds each combination once, and a row stores its id.
+// Binding and storing those texts was a third of an insert's cost, on the core the proxy runs
+// on; a row is now integers only, and about half the bytes. The table is rebuilt keeping every
+// row and its id; the requests view reads exactly as the v4 table did (same columns, same
+// order), so every query, and anyone reading the file with sqlite3, sees no change.
+const char* const kV5[] = {
+    "CREATE TABLE request_routes ("
+    " id INTEGER PRIMARY KEY,"
+    " key_id TEXT NOT NULL,"
+    " endpoint TEXT NOT NULL,"
+    " model TEXT NOT NULL,"
+    " provider TEXT NOT NULL,"
+    " upstream_model TEXT NOT NULL,"
+    " stream INTEGER NOT NULL,"
+    " UNIQUE (key_id, endpoint, model, provider, upstream_model, stream))",
+    "INSERT INTO request_routes (key_id, endpoint, model, provider, upstream_model, stream)"
+    " SELECT DISTINCT COALESCE(key_id, ''), COALESCE(endpoint, ''), COALESCE(model, ''), COALESCE(provider, ''),"
+    " COALESCE(upstream_model, ''), COALESCE(stream, 0) FROM requests",
+    "CREATE TABLE request_rows ("
+    " id INTEGER PRIMARY KEY,"
+    " request_uid TEXT,"  // rows before v4 only (see the request_uids view)
+    " request_id INTEGER,"
+    " ts_ms INTEGER,"     // when it finished, ms since epoch (UTC)
+    " route_id INTEGER,"  // request_routes.id
+    " status INTEGER DEFAULT 0,"
+    " error_code TEXT DEFAULT '',"
+    " attempts INTEGER DEFAULT 0,"
+    " prompt_tokens INTEGER DEFAULT 0,"
+    " cached_tokens INTEGER DEFAULT 0,"
+    " cache_write_tokens INTEGER DEFAULT 0,"
+    " completion_tokens INTEGER DEFAULT 0,"
+    " reasoning_tokens INTEGER DEFAULT 0,"
+    " images INTEGER DEFAULT 0,"
+    " image_size TEXT DEFAULT '',"
+    " image_quality TEXT DEFAULT '',"
+    " cost_micros INTEGER DEFAULT -1,"  // -1: unknown price, never summed as $0
+    " usage_estimated INTEGER DEFAULT 0,"
+    " latency_ms INTEGER DEFAULT -1,"
+    " ttfb_ms INTEGER DEFAULT -1)",
+    "INSERT INTO request_rows SELECT r.id, r.request_uid, r.request_id, r.ts_ms, t.id, r.status, r.error_code,"
+    " r.attempts, r.prompt_tokens, r.cached_tokens, r.cache_write_tokens, r.completion_tokens, r.reasoning_tokens,"
+    " r.images, r.image_size, r.image_quality, r.cost_micros, r.usage_estimated, r.latency_ms, r.ttfb_ms"
+    " FROM requests r JOIN request_routes t ON t.key_id = COALESCE(r.key_id, '') AND t.endpoint = COALESCE(r.endpoint, '')"
+    " AND t.model = COALESCE(r.model, '') AND t.provider = COALESCE(r.provider, '')"
+    " AND t.upstream_model = COALESCE(r.upstream_model, '') AND t.stream = COALESCE(r.stream, 0) ORDER BY r.id",
+    "DROP VIEW request_uids",
+    "DROP TABLE requests",
+    // The v4 table's columns, in its order.
+    "CREATE VIEW requests AS SELECT request_rows.id AS id, request_uid, ts_ms, key_id, endpoint, model, provider,"
+    " upstream_model, stream, status, error_code, attempts, prompt_tokens, cached_tokens, cache_write_tokens,"
+    " completion_tokens, reasoning_tokens, images, image_size, image_quality, cost_micros, usage_estimated,"
+    " latency_ms, ttfb_ms, request_id"
+    " FROM request_rows JOIN request_routes ON request_routes.id = request_rows.route_id",
+    "CREATE VIEW request_uids AS SELECT id, COALESCE(request_uid, (SELECT p.process FROM request_processes p"
+    " WHERE p.first_id <= request_rows.id ORDER BY p.first_id DESC LIMIT 1) || '-' || request_id) AS request_uid"
+    " FROM request_rows",
+    nullptr,
+};
+
+const Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}};
 
 ApiError sqlError(const QString& what, const QSqlError& e) {
     return ApiError::internal(QStringLiteral("Usage ledger: %1: %2").arg(what, e.text()));

@@ -20,7 +20,8 @@ inline constexpr const char* kConnectionPragmas[] = {"PRAGMA journal_mode=WAL", 
                                                      "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"};
 Status migrate(QSqlDatabase& db);
 
-// The requests table's data columns, in the order insert and select use.
+// The data columns of the requests view (the v4 table's), in the order selects and the journal
+// use. Rows are written to request_rows, their route to request_routes (see the v5 migration).
 const char* columnList();
 
 // request_minutes (see the v4 migration): the lowest and highest id of the rows of each minute.

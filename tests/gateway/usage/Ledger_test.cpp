@@ -117,8 +117,9 @@ protected:
         return rows;
     }
 
-    // The shapes of LedgerQueries' reads, with its time condition: each searches the table by id
-    // between the ids request_minutes gives (itself searched by minute), none scans a table.
+    // The shapes of LedgerQueries' reads, with its time condition: each searches the rows by id
+    // between the ids request_minutes gives (itself searched by minute), and each row's route
+    // by its id; none scans a table.
     static void expectEveryQuerySearches(QSqlQuery& q) {
         const QString range = QStringLiteral(" FROM requests WHERE ") + QLatin1String(ledger_schema::inTimeRange());
         for (const QString& sql :
@@ -134,7 +135,9 @@ protected:
             QStringList plan;
             while (q.next()) plan << q.value(3).toString();
             const QString text = plan.join(QLatin1Char('\n'));
-            EXPECT_TRUE(plan.contains(QLatin1String("SEARCH requests USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")))
+            EXPECT_TRUE(plan.contains(QLatin1String("SEARCH request_rows USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")))
+                << qPrintable(sql + "\n" + text);
+            EXPECT_TRUE(plan.contains(QLatin1String("SEARCH request_routes USING INTEGER PRIMARY KEY (rowid=?)")))
                 << qPrintable(sql + "\n" + text);
             EXPECT_EQ(plan.count(QLatin1String("SEARCH request_minutes USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")), 2)
                 << qPrintable(sql + "\n" + text);
@@ -165,7 +168,7 @@ TEST_F(LedgerTest, CreatesAVersionedWalDatabase) {
         ASSERT_TRUE(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         EXPECT_EQ(q.value(0).toString(), "wal");
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 4);
+        EXPECT_EQ(q.value(0).toInt(), 5);
     }
     db.close();
     db = QSqlDatabase();
@@ -532,7 +535,7 @@ TEST_F(LedgerTest, AVersion1LedgerMigratesKeepingEveryRowAndReplaysItsOldJournal
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'requests'")) && q.next());
         EXPECT_FALSE(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")));
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 4);
+        EXPECT_EQ(q.value(0).toInt(), 5);
     });
     const QStringList all = uids();
     ASSERT_EQ(all.size(), 5);
@@ -586,7 +589,7 @@ TEST_F(LedgerTest, AVersion2LedgerMigratesKeepingEveryRowItsMarkAndASearchForEve
         EXPECT_EQ(q.value(0).toInt(), 6);
         EXPECT_FALSE(q.next());
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 4);
+        EXPECT_EQ(q.value(0).toInt(), 5);
         expectEveryQuerySearches(q);
     });
     EXPECT_EQ(uids(), (QStringList{"a1-1", "v2proc-2", "v2proc-3", "v2proc-4"}));
@@ -644,7 +647,7 @@ TEST_F(LedgerTest, AVersion3LedgerMigratesKeepingEveryRowAndFindsTimeRangesWitho
         EXPECT_EQ(q.value(24).toLongLong(), 9);
         EXPECT_FALSE(q.next());
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
-        EXPECT_EQ(q.value(0).toInt(), 4);
+        EXPECT_EQ(q.value(0).toInt(), 5);
         ASSERT_TRUE(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'")));
         EXPECT_FALSE(q.next()) << "no index left to maintain";
         // Per minute, the lowest and highest id of its rows: the old rows' from the migration,
@@ -688,6 +691,132 @@ TEST_F(LedgerTest, AVersion3LedgerMigratesKeepingEveryRowAndFindsTimeRangesWitho
     EXPECT_EQ(hours[0].requests, 3);
     EXPECT_EQ(hours[1].group, "key2");
     EXPECT_EQ(hours[1].promptTokens, 10 + 40);
+}
+
+// The schema version 4 wrote, as it shipped: rows from before v4 (their uid as text) and after
+// (an integer request id, the process in request_processes), request_minutes, no index.
+const char* const kV4Schema[] = {
+    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    "INSERT INTO schema_migrations VALUES (1, '2026-05-01T00:00:00Z'), (2, '2026-06-01T00:00:00Z'),"
+    " (3, '2026-07-01T00:00:00Z'), (4, '2026-08-01T00:00:00Z')",
+    "CREATE TABLE requests (id INTEGER PRIMARY KEY, request_uid TEXT, ts_ms INTEGER, key_id TEXT DEFAULT '',"
+    " endpoint TEXT DEFAULT '', model TEXT DEFAULT '', provider TEXT DEFAULT '', upstream_model TEXT DEFAULT '',"
+    " stream INTEGER DEFAULT 0, status INTEGER DEFAULT 0, error_code TEXT DEFAULT '', attempts INTEGER DEFAULT 0,"
+    " prompt_tokens INTEGER DEFAULT 0, cached_tokens INTEGER DEFAULT 0, cache_write_tokens INTEGER DEFAULT 0,"
+    " completion_tokens INTEGER DEFAULT 0, reasoning_tokens INTEGER DEFAULT 0, images INTEGER DEFAULT 0,"
+    " image_size TEXT DEFAULT '', image_quality TEXT DEFAULT '', cost_micros INTEGER DEFAULT -1,"
+    " usage_estimated INTEGER DEFAULT 0, latency_ms INTEGER DEFAULT -1, ttfb_ms INTEGER DEFAULT -1,"
+    " request_id INTEGER)",
+    "CREATE TABLE journal_mark (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), process TEXT NOT NULL,"
+    " seq INTEGER NOT NULL)",
+    "INSERT INTO journal_mark VALUES (1, 'v4proc', 2)",
+    "CREATE TABLE request_minutes (minute INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL)",
+    "CREATE TABLE request_processes (first_id INTEGER PRIMARY KEY, process TEXT NOT NULL)",
+    "CREATE VIEW request_uids AS SELECT id, COALESCE(request_uid, (SELECT p.process FROM request_processes p"
+    " WHERE p.first_id <= requests.id ORDER BY p.first_id DESC LIMIT 1) || '-' || request_id) AS request_uid"
+    " FROM requests",
+    // 10:15:00 (a v3 row), 10:16:10 and 10:16:40 (v4 rows of one process; the first shares the
+    // v3 row's route, the second has its own).
+    "INSERT INTO requests VALUES (1, 'v3proc-1', 1777889700000, 'key1', '/v1/chat/completions', 'gpt-4o', 'openai',"
+    " 'gpt-4o-2024', 1, 200, '', 1, 100, 50, 3, 20, 5, 0, '', '', 1234, 0, 340, 80, NULL)",
+    "INSERT INTO requests VALUES (2, NULL, 1777889770000, 'key1', '/v1/chat/completions', 'gpt-4o', 'openai',"
+    " 'gpt-4o-2024', 1, 502, 'upstream_error', 3, 7, 0, 0, 0, 0, 0, '', '', -1, 1, 15, -1, 1)",
+    "INSERT INTO requests VALUES (3, NULL, 1777889800000, 'key2', '/v1/images/generations', 'dall-e-3', 'openai',"
+    " 'dall-e-3', 0, 200, '', 2, 10, 0, 0, 0, 0, 2, '1024x1792', 'hd', 80000, 0, 9000, -1, 2)",
+    "INSERT INTO request_minutes VALUES (29631495, 1, 1), (29631496, 2, 3)",
+    "INSERT INTO request_processes VALUES (2, 'v4proc')",
+    nullptr,
+};
+
+TEST_F(LedgerTest, AVersion4LedgerMigratesKeepingEveryRowWithEachRouteStoredOnce) {
+    const QList<QVariantList> before = createOlderLedger(kV4Schema);
+    ASSERT_EQ(before.size(), 3);
+    ASSERT_EQ(ledger_schema::minuteOf(kT0.toMSecsSinceEpoch()), 29631495);
+    // After the migration: one row on the v3 row's route, one on a new one.
+    record({finished(9, kT0.addSecs(200), "gpt-4o", "key1", 2, 1, 7), finished(11, kT0.addSecs(201), "o3", "key1", 4, 1, 9)});
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        expectRowsKept(q, before);  // all 25 columns, read through the requests view
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(24).toLongLong(), 9) << "the request id";
+        EXPECT_EQ(q.value(5).toString(), "gpt-4o");
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(5).toString(), "o3");
+        EXPECT_FALSE(q.next());
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), 5);
+        // Each (key, endpoint, model, provider, upstream model, stream) once: rows 1, 2 and 9
+        // (stream, as its odd id makes it) share one.
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT model, stream, COUNT(*) FROM request_rows JOIN request_routes"
+                                          " ON request_routes.id = route_id GROUP BY route_id ORDER BY route_id")));
+        QStringList routes;
+        while (q.next()) routes << q.value(0).toString() + "/" + q.value(1).toString() + "x" + q.value(2).toString();
+        EXPECT_EQ(routes, (QStringList{"gpt-4o/1x3", "dall-e-3/0x1", "o3/1x1"}));
+        expectEveryQuerySearches(q);
+    });
+    const QStringList all = uids();
+    ASSERT_EQ(all.size(), 5);
+    EXPECT_EQ(all.mid(0, 3), (QStringList{"v3proc-1", "v4proc-1", "v4proc-2"}));
+    LedgerQueries q(ledgerPath(dir.path()));
+    EXPECT_EQ(q.totals({}, {}, "key1").promptTokens, 100 + 7 + 2 + 4);
+    EXPECT_EQ(q.totals({}, {}).unknownCostRequests, 1);
+    const QList<UsageBucket> models = q.top({}, {}, UsageGroupBy::Model, 5);
+    ASSERT_EQ(models.size(), 3);
+    EXPECT_EQ(models[0].group, "dall-e-3");
+    EXPECT_EQ(models[1].group, "gpt-4o");
+    EXPECT_EQ(models[1].requests, 3);
+}
+
+TEST_F(LedgerTest, RowsOfOneRouteShareOneRouteRowAcrossRestarts) {
+    // Odd ids stream, even ones do not: rows 1 and 3 share a route, row 2 has its own.
+    record({finished(1, kT0, "gpt-4o", "key1", 1, 1, 1), finished(2, kT0, "gpt-4o", "key1", 2, 1, 1),
+            finished(3, kT0, "gpt-4o", "key1", 3, 1, 1)});
+    // Another process: its inserter reads the routes back, reuses one and adds one.
+    record({finished(5, kT0, "gpt-4o", "key1", 5, 1, 1), finished(6, kT0, "claude-sonnet-4", "key2", 6, 1, 1)});
+    withDb([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT COUNT(*) FROM request_routes")) && q.next());
+        EXPECT_EQ(q.value(0).toInt(), 3);
+    });
+    const QList<LedgerRow> rows = LedgerQueries(ledgerPath(dir.path())).requests(10);
+    ASSERT_EQ(rows.size(), 5);
+    const QList<int> ids = {6, 5, 3, 2, 1};  // newest first
+    for (int n = 0; n < 5; ++n) {
+        LedgerRow expected = ledger_row::fromEvent(
+            finished(quint64(ids[n]), kT0, ids[n] == 6 ? "claude-sonnet-4" : "gpt-4o", ids[n] == 6 ? "key2" : "key1",
+                     ids[n], 1, 1));
+        expected.id = rows[n].id;
+        EXPECT_EQ(ledger_row::toJson(rows[n]), ledger_row::toJson(expected)) << "request " << ids[n];
+    }
+}
+
+TEST_F(LedgerTest, AFailedTransactionForgetsTheRoutesItAddedAndIsRetried) {
+    Ledger ledger(dir.path());
+    ASSERT_TRUE(ledger.open());
+    auto committed = [&] {
+        QDeadlineTimer deadline(10'000);
+        while (ledger.queuedRows() > 0 && !deadline.hasExpired()) QThread::msleep(10);
+        return ledger.queuedRows() == 0;
+    };
+    ledger.record(finished(1, kT0, "gpt-4o", "key1", 1, 1, 1));
+    ASSERT_TRUE(committed());
+    // The database refuses the next row after its new route is added in the same transaction.
+    withDb([&](QSqlDatabase& db) {
+        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON request_rows"
+                                                      " WHEN NEW.prompt_tokens = 666 BEGIN SELECT RAISE(ABORT, 'refused'); END")));
+    });
+    ledger.record(finished(2, kT0, "o3", "key1", 666, 1, 1));
+    QThread::msleep(3 * Ledger::kFlushIntervalMs);  // the writer tries, and keeps the row
+    EXPECT_EQ(ledger.queuedRows(), 1);
+    withDb([&](QSqlDatabase& db) { ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("DROP TRIGGER refuse"))); });
+    // A row with another new route, queued behind it: had the rolled-back route's id been kept,
+    // this route would take that id and row 2 would read as this one.
+    ledger.record(finished(4, kT0, "o4-mini", "key1", 4, 1, 1));
+    ASSERT_TRUE(committed());
+    const QList<LedgerRow> rows = LedgerQueries(ledgerPath(dir.path())).requests(10);
+    QStringList models;
+    for (const LedgerRow& r : rows) models << r.model + "/" + QString::number(r.promptTokens);
+    EXPECT_EQ(models, (QStringList{"o4-mini/4", "o3/666", "gpt-4o/1"}));
 }
 
 TEST_F(LedgerTest, QueriesBeforeTheLedgerExistsAreEmptyAndCreateNothing) {
@@ -737,9 +866,9 @@ TEST_F(LedgerTest, TheWalIsCopiedIntoTheDatabaseOnceTheGatewayIsQuiet) {
     ASSERT_TRUE(ledger.open());
     const QString db = ledgerPath(dir.path());
     const qint64 before = QFileInfo(db).size();
-    // About 90 bytes a row: over 1000 pages of rows (4.5 MB), more WAL frames; SQLite would have
+    // About 40 bytes a row: over 1000 pages of rows (4.8 MB), more WAL frames; SQLite would have
     // checkpointed at 1000.
-    constexpr int kRows = 50'000;
+    constexpr int kRows = 120'000;
     for (int i = 1; i <= kRows; ++i)
         ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
     QDeadlineTimer deadline(20'000);
