@@ -20,7 +20,7 @@ struct SchedAttr {
     uint64_t flags;
     int32_t nice;
     uint32_t priority;
-    uint64_t runtime;  // SCHED_OTHER / SCHED_BATCH: the requested slice, in ns
+    uint64_t runtime;  // SCHED_OTHER / SCHED_BATCH / SCHED_IDLE: the requested slice, in ns
     uint64_t deadline;
     uint64_t period;
 };
@@ -47,12 +47,15 @@ bool preferLatency() {
     return now && now->sliceNs == kProxySliceNs;
 }
 
+bool preferIdle() { return setAttr(SCHED_IDLE, 0); }
+
 bool preferThroughput() { return setAttr(SCHED_BATCH, 0); }
 
 #else
 
 std::optional<ThreadSchedule> scheduleOf(int) { return std::nullopt; }
 bool preferLatency() { return false; }
+bool preferIdle() { return false; }
 bool preferThroughput() { return false; }
 
 #endif

@@ -1,5 +1,5 @@
 // How the gateway's threads ask to share a core: proxy threads a short slice, the ledger's
-// writer SCHED_BATCH. Checked on the threads themselves, as the kernel reports them.
+// writer SCHED_IDLE and its catch-up thread SCHED_BATCH. Checked on the threads themselves, as the kernel reports them.
 #include "core/Scheduling.h"
 
 #include <QDir>
@@ -34,7 +34,16 @@ bool kernelTakesCustomSlices() {
     return taken;
 }
 
-TEST(Scheduling, BackgroundWorkIsBatchAndKeepsItsShare) {
+TEST(Scheduling, BackgroundWorkRunsAtIdlePriority) {
+    int policy = -1;
+    std::thread([&] {
+        EXPECT_TRUE(scheduling::preferIdle());
+        policy = sched_getscheduler(0);
+    }).join();
+    EXPECT_EQ(policy, SCHED_IDLE);
+}
+
+TEST(Scheduling, CatchUpWorkIsBatchAndKeepsItsShare) {
     int policy = -1;
     std::thread([&] {
         EXPECT_TRUE(scheduling::preferThroughput());
@@ -60,19 +69,24 @@ TEST(Scheduling, ProxyThreadsRunWithAShortSlice) {
     if (!custom) GTEST_LOG_(INFO) << "this kernel has no custom slices (Linux < 6.12): only the policy is checked";
 }
 
-TEST(Scheduling, TheLedgerWriterIsBatch) {
+// The policy of this process's one thread named `name`, once it has set itself up (on its own
+// thread); -1 when there is not exactly one.
+int policyOfThread(const QString& name, int expected) {
+    int policy = -1;
+    for (int i = 0; i < 200 && policy != expected; ++i) {
+        if (i) QThread::msleep(10);
+        const QList<pid_t> threads = threadsNamed(name);
+        policy = threads.size() == 1 ? sched_getscheduler(threads.first()) : -1;
+    }
+    return policy;
+}
+
+TEST(Scheduling, TheLedgerWriterRunsAtIdlePriorityAndItsCatchUpThreadIsBatch) {
     QTemporaryDir dir;
     Ledger ledger(dir.path());
     ASSERT_TRUE(ledger.open().ok());
-    QList<pid_t> writers;
-    int policy = -1;
-    for (int i = 0; i < 200 && policy != SCHED_BATCH; ++i) {  // it names and sets itself up on its own thread
-        if (i) QThread::msleep(10);
-        writers = threadsNamed(QStringLiteral("ledger-writer"));
-        if (writers.size() == 1) policy = sched_getscheduler(writers.first());
-    }
-    ASSERT_EQ(writers.size(), 1);
-    EXPECT_EQ(policy, SCHED_BATCH);
+    EXPECT_EQ(policyOfThread(QStringLiteral("ledger-writer"), SCHED_IDLE), SCHED_IDLE);
+    EXPECT_EQ(policyOfThread(QStringLiteral("ledger-catchup"), SCHED_BATCH), SCHED_BATCH);
 }
 
 }  // namespace

@@ -51,6 +51,26 @@ RequestEvent finished(quint64 id, const QDateTime& at, const QString& model, con
     return e;
 }
 
+// Holds the thread of `context` (a ledger's writer or catch-up thread) until destroyed: a thread
+// that gets no time on the core.
+class HeldThread {
+public:
+    explicit HeldThread(QObject* context) {
+        // Shared: the held thread may still be returning from acquire() after this is gone.
+        QMetaObject::invokeMethod(context, [s = m_semaphores] {
+            s->first.release();
+            s->second.acquire();
+        }, Qt::QueuedConnection);
+        held = m_semaphores->first.tryAcquire(1, 10'000);
+    }
+    ~HeldThread() { m_semaphores->second.release(); }
+    bool held = false;
+
+private:
+    std::shared_ptr<std::pair<QSemaphore, QSemaphore>> m_semaphores =
+        std::make_shared<std::pair<QSemaphore, QSemaphore>>();  // held, released
+};
+
 class LedgerTest : public ::testing::Test {
 protected:
     void record(const QList<RequestEvent>& events) {
@@ -59,9 +79,12 @@ protected:
         for (const RequestEvent& e : events) ledger.record(e);
     }  // destruction commits what is queued
 
-    QString journalPath() const { return dir.path() + QStringLiteral("/ledger.journal"); }
-    void writeJournal(const QByteArray& lines) {
-        QFile journal(journalPath());
+    // The journal's first file, or its second (`file` 1).
+    QString journalPath(int file = 0) const {
+        return dir.path() + (file ? QStringLiteral("/ledger.journal.1") : QStringLiteral("/ledger.journal"));
+    }
+    void writeJournal(const QByteArray& lines, int file = 0) {
+        QFile journal(journalPath(file));
         ASSERT_TRUE(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
         journal.write(lines);
     }
@@ -837,12 +860,9 @@ TEST_F(LedgerTest, WithTheWriterHeldUpRecordingInsertsPastTheBacklogBoundInJourn
         Ledger ledger(dir.path());
         ASSERT_TRUE(ledger.open());
         ledger.setMaxBacklogRows(kBound);
-        QSemaphore held, release;
-        QMetaObject::invokeMethod(ledger.writerContext(), [&] {
-            held.release();
-            release.acquire();
-        }, Qt::QueuedConnection);
-        ASSERT_TRUE(held.tryAcquire(1, 10'000)) << "the writer thread is held up";
+        auto writer = std::make_unique<HeldThread>(ledger.writerContext());
+        auto catchUp = std::make_unique<HeldThread>(ledger.catchUpContext());
+        ASSERT_TRUE(writer->held && catchUp->held) << "the writer and catch-up threads are held up";
         for (int i = 1; i <= kRows; ++i)
             ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
         // This thread inserted everything but at most the bound, oldest first, and the journal
@@ -854,9 +874,88 @@ TEST_F(LedgerTest, WithTheWriterHeldUpRecordingInsertsPastTheBacklogBoundInJourn
         for (int i = 1; i <= kRows; ++i) expected << process + "-" + QByteArray::number(i);
         EXPECT_EQ(committed, expected.first(committed.size()));
         EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{process, quint64(committed.size())}));
-        release.release();
+        catchUp.reset();
+        writer.reset();
     }  // the writer commits the rest
     EXPECT_EQ(uids(), expected);
+}
+
+TEST_F(LedgerTest, WhileRowsKeepWaitingTheJournalStartsOverByTakingTurnsBetweenTwoFiles) {
+    // The writer never runs (an idle-priority thread under load that never pauses): recording
+    // threads insert past the backlog bound, and the journal must still start over. With one
+    // file it could only do so once nothing waited: it held every line recorded.
+    constexpr int kRows = 40'000;  // about 8 MB of lines
+    constexpr int kBound = 2000;
+    QStringList expected;
+    {
+        Ledger ledger(dir.path());
+        ASSERT_TRUE(ledger.open());
+        ledger.setMaxBacklogRows(kBound);
+        auto writer = std::make_unique<HeldThread>(ledger.writerContext());
+        auto catchUp = std::make_unique<HeldThread>(ledger.catchUpContext());
+        ASSERT_TRUE(writer->held && catchUp->held) << "the writer and catch-up threads are held up";
+        qint64 largest = 0;
+        bool bothUsed = false;
+        for (int i = 1; i <= kRows; ++i) {
+            ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
+            if (i % 1000 == 0) {
+                const qint64 first = LedgerJournalFile::readLines(journalPath(0)).size();
+                const qint64 second = LedgerJournalFile::readLines(journalPath(1)).size();
+                largest = qMax(largest, qMax(first, second));
+                bothUsed = bothUsed || (first > 0 && second > 0);
+            }
+        }
+        EXPECT_TRUE(bothUsed);
+        // A file holds at most the compaction size, then the lines recorded while the other one's
+        // last rows waited (at most the bound, ~200 bytes each).
+        EXPECT_LT(largest, Ledger::kJournalCompactBytes + kBound * 400) << "bytes in one file";
+        const QByteArray process = ledger_journal::parse(readJournal()).value(0).process;
+        for (int i = 1; i <= kRows; ++i) expected << QString::fromLatin1(process) + "-" + QString::number(i);
+        catchUp.reset();
+        writer.reset();
+    }
+    EXPECT_EQ(uids(), expected);
+}
+
+TEST_F(LedgerTest, AWriterThatGetsNoTimeIsCaughtUpByTheBatchThreadBeforeTheBacklogBound) {
+    // The idle-priority writer under load that leaves the core no idle time: the catch-up thread
+    // inserts everything once kCatchUpRows wait, and recording threads never have to.
+    Ledger ledger(dir.path());
+    ASSERT_TRUE(ledger.open());
+    HeldThread writer(ledger.writerContext());
+    ASSERT_TRUE(writer.held);
+    constexpr int kRows = Ledger::kCatchUpRows + 100;
+    for (int i = 1; i <= kRows; ++i)
+        ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
+    // Then every row on the way is inserted before the bound is near: 100 more rows a time.
+    for (int burst = 0; burst < 3; ++burst) {
+        QDeadlineTimer deadline(20'000);
+        while (ledger.queuedRows() > Ledger::kCatchUpRows && !deadline.hasExpired()) QThread::msleep(5);
+        for (int i = 0; i < 100; ++i)
+            ledger.record(finished(quint64(kRows + burst * 100 + i + 1), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
+    }
+    QDeadlineTimer deadline(20'000);
+    while (uids().size() < kRows && !deadline.hasExpired()) QThread::msleep(20);
+    EXPECT_GE(uids().size(), kRows) << "inserted with the writer still held";
+    EXPECT_LT(ledger.queuedRows(), Ledger::kMaxBacklogRows);
+}
+
+TEST_F(LedgerTest, AKillThatLeavesLinesInBothJournalFilesReplaysThemInSequenceOrder) {
+    // The killed process had moved on to the first file again: its older lines are in the second.
+    auto lines = [](quint64 from, quint64 to) {
+        QByteArray out;
+        for (quint64 seq = from; seq <= to; ++seq)
+            out += ledger_journal::line({"p2", seq, seq, ledger_row::fromEvent(finished(seq, kT0, "gpt-4o", "k", 1, 1, 1))});
+        return out;
+    };
+    writeJournal(lines(4, 5), 0);
+    writeJournal(lines(1, 3), 1);
+    record({});
+    EXPECT_EQ(uids(), (QStringList{"p2-1", "p2-2", "p2-3", "p2-4", "p2-5"}));
+    EXPECT_TRUE(readJournal().isEmpty());
+    EXPECT_TRUE(LedgerJournalFile::readLines(journalPath(1)).isEmpty());
+    record({});  // nothing is replayed twice
+    EXPECT_EQ(uids().size(), 5);
 }
 
 TEST_F(LedgerTest, TheWalIsCopiedIntoTheDatabaseOnceTheGatewayIsQuiet) {
