@@ -71,6 +71,26 @@ private:
         std::make_shared<std::pair<QSemaphore, QSemaphore>>();  // held, released
 };
 
+// An open ledger with a backlog bound whose writer and catch-up threads get no time on the core
+// until release(): recording threads past the bound are the only ones to insert.
+struct StalledLedger {
+    StalledLedger(const QString& dir, qsizetype bound) : ledger(dir) {
+        opened = ledger.open().ok();
+        ledger.setMaxBacklogRows(bound);
+        writer = std::make_unique<HeldThread>(ledger.writerContext());
+        catchUp = std::make_unique<HeldThread>(ledger.catchUpContext());
+    }
+    bool stalled() const { return opened && writer->held && catchUp->held; }
+    void release() {
+        catchUp.reset();
+        writer.reset();
+    }
+
+    Ledger ledger;  // destroyed last: it commits what is queued once the threads run again
+    bool opened = false;
+    std::unique_ptr<HeldThread> writer, catchUp;
+};
+
 class LedgerTest : public ::testing::Test {
 protected:
     void record(const QList<RequestEvent>& events) {
@@ -857,12 +877,9 @@ TEST_F(LedgerTest, WithTheWriterHeldUpRecordingInsertsPastTheBacklogBoundInJourn
     constexpr int kBound = 300;
     QStringList expected;
     {
-        Ledger ledger(dir.path());
-        ASSERT_TRUE(ledger.open());
-        ledger.setMaxBacklogRows(kBound);
-        auto writer = std::make_unique<HeldThread>(ledger.writerContext());
-        auto catchUp = std::make_unique<HeldThread>(ledger.catchUpContext());
-        ASSERT_TRUE(writer->held && catchUp->held) << "the writer and catch-up threads are held up";
+        StalledLedger stalled(dir.path(), kBound);
+        ASSERT_TRUE(stalled.stalled());
+        Ledger& ledger = stalled.ledger;
         for (int i = 1; i <= kRows; ++i)
             ledger.record(finished(quint64(i), kT0, QStringLiteral("gpt-4o"), QStringLiteral("k"), 1, 1, 1));
         // This thread inserted everything but at most the bound, oldest first, and the journal
@@ -874,8 +891,7 @@ TEST_F(LedgerTest, WithTheWriterHeldUpRecordingInsertsPastTheBacklogBoundInJourn
         for (int i = 1; i <= kRows; ++i) expected << process + "-" + QByteArray::number(i);
         EXPECT_EQ(committed, expected.first(committed.size()));
         EXPECT_EQ(mark(), (std::pair<QByteArray, quint64>{process, quint64(committed.size())}));
-        catchUp.reset();
-        writer.reset();
+        stalled.release();
     }  // the writer commits the rest
     EXPECT_EQ(uids(), expected);
 }
@@ -888,12 +904,9 @@ TEST_F(LedgerTest, WhileRowsKeepWaitingTheJournalStartsOverByTakingTurnsBetweenT
     constexpr int kBound = 2000;
     QStringList expected;
     {
-        Ledger ledger(dir.path());
-        ASSERT_TRUE(ledger.open());
-        ledger.setMaxBacklogRows(kBound);
-        auto writer = std::make_unique<HeldThread>(ledger.writerContext());
-        auto catchUp = std::make_unique<HeldThread>(ledger.catchUpContext());
-        ASSERT_TRUE(writer->held && catchUp->held) << "the writer and catch-up threads are held up";
+        StalledLedger stalled(dir.path(), kBound);
+        ASSERT_TRUE(stalled.stalled());
+        Ledger& ledger = stalled.ledger;
         qint64 largest = 0;
         bool bothUsed = false;
         for (int i = 1; i <= kRows; ++i) {
@@ -911,8 +924,7 @@ TEST_F(LedgerTest, WhileRowsKeepWaitingTheJournalStartsOverByTakingTurnsBetweenT
         EXPECT_LT(largest, Ledger::kJournalCompactBytes + kBound * 400) << "bytes in one file";
         const QByteArray process = ledger_journal::parse(readJournal()).value(0).process;
         for (int i = 1; i <= kRows; ++i) expected << QString::fromLatin1(process) + "-" + QString::number(i);
-        catchUp.reset();
-        writer.reset();
+        stalled.release();
     }
     EXPECT_EQ(uids(), expected);
 }
