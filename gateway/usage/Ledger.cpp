@@ -116,7 +116,6 @@ public:
     }
 
 private:
-
     Ledger* m_ledger;
     QTimer* m_timer = nullptr;
     QTimer* m_idle = nullptr;
@@ -134,6 +133,7 @@ Ledger::~Ledger() {
         m_catchUpThread.quit();  // after the transactions it is running
         m_catchUpThread.wait();
         delete m_catchUp;
+        m_catchUp = nullptr;
     }
     if (m_writer) {
         QMetaObject::invokeMethod(m_writer, [this] { m_writer->shutdown(); }, Qt::BlockingQueuedConnection);
