@@ -214,8 +214,8 @@ void Ledger::record(const RequestEvent& finished) {
     // A text the request allocated (its path, its model) would be freed by the writer thread,
     // which holds the row last. glibc puts a chunk freed on another thread in that thread's
     // cache: the proxy thread's cache empties and its allocations take the slow path (perf:
-    // +1 us of libc a request on the proxy thread with the ledger on). Rows share one copy of
-    // each recent text instead, kept and released on the recording thread.
+    // libc on the proxy thread 2.97 us a request against 2.38 us without). Rows share one copy
+    // of each recent text instead, kept and released on the recording thread.
     thread_local QString recent[6];
     int i = 0;
     for (QString* text : {&entry.row.keyId, &entry.row.endpoint, &entry.row.model, &entry.row.provider,
