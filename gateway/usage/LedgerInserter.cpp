@@ -164,16 +164,13 @@ bool LedgerInserter::resolveRoutes(const QList<JournalEntry>& rows) {
             Route route{r.keyId, r.endpoint, r.model, r.provider, r.upstreamModel, r.stream};
             qint64 id = m_routes.value(route);
             if (id == 0) {
-                QByteArray texts[5];
-                int i = 0;
+                // A new route: rare, so plain copies (constData() is never null: '' not NULL).
+                int i = 1;
                 for (const QString* t : {&r.keyId, &r.endpoint, &r.model, &r.provider, &r.upstreamModel}) {
-                    texts[i] = t->toUtf8();
-                    // Never a null pointer, which would bind NULL rather than ''.
-                    sqlite3_bind_text(m_route, i + 1, texts[i].constData() ? texts[i].constData() : "",
-                                      int(texts[i].size()), SQLITE_STATIC);
-                    ++i;
+                    const QByteArray utf8 = t->toUtf8();
+                    sqlite3_bind_text(m_route, i++, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
                 }
-                sqlite3_bind_int(m_route, 6, r.stream ? 1 : 0);
+                sqlite3_bind_int(m_route, i, r.stream ? 1 : 0);
                 if (sqlite3_step(m_route) == SQLITE_ROW) id = sqlite3_column_int64(m_route, 0);
                 sqlite3_reset(m_route);
                 if (id == 0) return false;
