@@ -14,6 +14,7 @@ namespace ar {
 AccessLog::AccessLog(EventBus* bus, QIODevice* out, QObject* parent)
     : QObject(parent), m_bus(bus), m_out(out) {
     m_buffer.reserve(kFlushBytes + 1024);
+    m_writing.reserve(kFlushBytes + 1024);
     m_timer.setSingleShot(true);
     m_timer.setInterval(kFlushMs);
     connect(&m_timer, &QTimer::timeout, this, &AccessLog::flush);
@@ -105,9 +106,16 @@ void AccessLog::onFinished(const RequestEvent& e) {
     LineBuffer line;
     appendLine(line, e);
     QMutexLocker lock(&m_mutex);
+    if (m_buffer.size() + line.size() > kMaxPendingBytes) {
+        ++m_dropped;  // the output is stuck or slower than the requests: not this thread's wait
+        return;
+    }
     m_buffer.append(line.constData(), line.size());
     if (m_buffer.size() >= kFlushBytes) {
-        flushLocked();
+        if (!m_flushNow) {
+            m_flushNow = true;
+            QMetaObject::invokeMethod(this, &AccessLog::flush, Qt::QueuedConnection);
+        }
     } else if (!m_flushScheduled) {
         m_flushScheduled = true;  // the timer belongs to this object's thread: start it there
         QMetaObject::invokeMethod(&m_timer, qOverload<>(&QTimer::start), Qt::QueuedConnection);
@@ -115,15 +123,27 @@ void AccessLog::onFinished(const RequestEvent& e) {
 }
 
 void AccessLog::flush() {
-    QMutexLocker lock(&m_mutex);
-    m_flushScheduled = false;
-    flushLocked();
-}
-
-void AccessLog::flushLocked() {
-    if (m_buffer.isEmpty()) return;
-    m_out->write(m_buffer);
-    m_buffer.resize(0);  // keeps its allocation for the next batch
+    QMutexLocker writing(&m_writeMutex);
+    qint64 dropped;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_flushScheduled = false;
+        m_flushNow = false;
+        m_buffer.swap(m_writing);  // the pending lines, and an emptied buffer back for them
+        dropped = m_dropped;
+        m_dropped = 0;
+    }
+    if (dropped > 0) {
+        // After the lines that fitted, before the ones that came once the output moved again.
+        m_writing.append("access log: ");
+        m_writing.append(QByteArray::number(dropped));
+        m_writing.append(" lines dropped: the log output was not keeping up\n");
+    }
+    if (m_writing.isEmpty()) return;
+    m_out->write(m_writing);
+    // Keeps its allocation for the next batch, unless a stall grew it.
+    if (m_writing.capacity() > 4 * kFlushBytes) m_writing = QByteArray();
+    else m_writing.resize(0);
 }
 
 }  // namespace ar
