@@ -9,8 +9,27 @@
 #include "http/HttpConnection.h"
 #include "http/HttpResponder.h"
 #include "net/TcpStream.h"
+#ifdef Q_OS_LINUX
+#include "net/EpollEventDispatcher.h"
+#endif
 
 namespace ar {
+
+namespace {
+
+// The proxy threads' event loop: epoll on Linux (see EpollEventDispatcher), unless
+// AGENTROUTER_EVENT_LOOP=qt asks for Qt's own (to compare them, or to rule ours out).
+void useFastEventLoop(QThread* thread) {
+#ifdef Q_OS_LINUX
+    if (qEnvironmentVariable("AGENTROUTER_EVENT_LOOP") == QLatin1String("qt")) return;
+    auto dispatcher = std::make_unique<EpollEventDispatcher>();
+    if (dispatcher->isValid()) thread->setEventDispatcher(dispatcher.release());
+#else
+    Q_UNUSED(thread);
+#endif
+}
+
+}  // namespace
 
 // One worker: a thread's handler and the connections it serves.
 class HttpWorker : public QObject {
@@ -81,6 +100,7 @@ Result<quint16> HttpServer::listen(const QHostAddress& address, quint16 port) {
     for (int i = 0; i < m_workerCount; ++i) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("gateway-worker-%1").arg(i));
+        useFastEventLoop(thread.get());
         auto* worker = new HttpWorker(m_limits, m_connections);
         worker->moveToThread(thread.get());
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
