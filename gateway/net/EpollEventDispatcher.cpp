@@ -30,11 +30,12 @@ constexpr quint32 kActivates[3] = {EPOLLIN | EPOLLHUP | EPOLLERR, EPOLLOUT | EPO
 constexpr quint32 kInterest[3] = {EPOLLIN, EPOLLOUT, EPOLLPRI};
 
 int waitFor(int epoll, epoll_event* events, const timespec* timeout) {
-    static bool havePwait2 = true;  // kernels before 5.11 lack it: milliseconds, rounded up
-    if (havePwait2) {
+    // Kernels before 5.11 lack it: then milliseconds, rounded up. (Shared by the proxy threads.)
+    static std::atomic<bool> havePwait2{true};
+    if (havePwait2.load(std::memory_order_relaxed)) {
         const int n = epoll_pwait2(epoll, events, kMaxEvents, timeout, nullptr);
         if (n >= 0 || errno != ENOSYS) return n;
-        havePwait2 = false;
+        havePwait2.store(false, std::memory_order_relaxed);
     }
     const int ms = !timeout ? -1 : int((qint64(timeout->tv_sec) * 1'000'000'000 + timeout->tv_nsec + kNsPerMs - 1) / kNsPerMs);
     return epoll_wait(epoll, events, kMaxEvents, ms);
