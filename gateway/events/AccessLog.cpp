@@ -123,7 +123,6 @@ void AccessLog::onFinished(const RequestEvent& e) {
 }
 
 void AccessLog::flush() {
-    QMutexLocker writing(&m_writeMutex);
     qint64 dropped;
     {
         QMutexLocker lock(&m_mutex);

@@ -46,8 +46,8 @@ private:
     qint64 m_dropped = 0;  // lines dropped since the last batch
     bool m_flushScheduled = false;  // the timer is started, or about to be
     bool m_flushNow = false;  // an immediate flush is posted
-    QMutex m_writeMutex;  // one batch written at a time, in order (this thread and the destructor)
-    QByteArray m_writing;  // the batch being written; its allocation is kept for the next one
+    // The batch being written (this object's thread only); its allocation is kept for the next.
+    QByteArray m_writing;
     QTimer m_timer;
 };
 
