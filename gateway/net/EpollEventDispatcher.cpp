@@ -219,15 +219,20 @@ void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::Timer
     if (!m_earliestDirty && (m_earliestNs < 0 || deadline < m_earliestNs)) m_earliestNs = deadline;
 }
 
-bool EpollEventDispatcher::unregisterTimer(int timerId) {
-    for (size_t i = 0; i < m_timers.size(); ++i) {
-        if (m_timers[i].id != timerId) continue;
-        if (m_timers[i].deadlineNs <= m_earliestNs) m_earliestDirty = true;
-        m_timers[i] = m_timers.back();
-        m_timers.pop_back();
-        return true;
+EpollEventDispatcher::Timer* EpollEventDispatcher::findTimer(int timerId) {
+    for (Timer& t : m_timers) {
+        if (t.id == timerId) return &t;
     }
-    return false;
+    return nullptr;
+}
+
+bool EpollEventDispatcher::unregisterTimer(int timerId) {
+    Timer* t = findTimer(timerId);
+    if (!t) return false;
+    if (t->deadlineNs <= m_earliestNs) m_earliestDirty = true;
+    *t = m_timers.back();  // order does not matter: timers are found by id
+    m_timers.pop_back();
+    return true;
 }
 
 bool EpollEventDispatcher::unregisterTimers(QObject* object) {
@@ -247,10 +252,8 @@ QList<QAbstractEventDispatcher::TimerInfo> EpollEventDispatcher::registeredTimer
 }
 
 int EpollEventDispatcher::remainingTime(int timerId) {
-    for (const Timer& t : m_timers) {
-        if (t.id == timerId) return int(qMax<qint64>(0, (t.deadlineNs - nowNs() + kNsPerMs - 1) / kNsPerMs));
-    }
-    return -1;
+    const Timer* t = findTimer(timerId);
+    return t ? int(qMax<qint64>(0, (t->deadlineNs - nowNs() + kNsPerMs - 1) / kNsPerMs)) : -1;
 }
 
 qint64 EpollEventDispatcher::nextDeadlineNs() {
@@ -273,15 +276,9 @@ int EpollEventDispatcher::activateTimers() {
     for (const Timer& t : m_timers) {
         if (!t.firing && t.deadlineNs <= now) due.append(t.id);
     }
-    auto find = [this](int id) -> Timer* {
-        for (Timer& t : m_timers) {
-            if (t.id == id) return &t;
-        }
-        return nullptr;
-    };
     int fired = 0;
     for (int id : due) {
-        Timer* t = find(id);
+        Timer* t = findTimer(id);
         // Killed by an earlier handler, or killed and its id given to a new timer not yet due.
         if (!t || t->firing || t->deadlineNs > now) continue;
         // The next one an interval later; after a stall, an interval from now (not a burst).
@@ -291,7 +288,7 @@ int EpollEventDispatcher::activateTimers() {
         m_earliestDirty = true;
         QTimerEvent event(id);
         QCoreApplication::sendEvent(t->object, &event);
-        if (Timer* again = find(id)) again->firing = false;  // unless killed meanwhile
+        if (Timer* again = findTimer(id)) again->firing = false;  // unless killed meanwhile
         m_earliestDirty = true;
         ++fired;
     }

@@ -59,6 +59,7 @@ private:
         bool firing = false;  // in its timerEvent(): not fired again from a nested loop
     };
 
+    Timer* findTimer(int timerId);
     void syncInterest();
     int activateNotifiers(const ::epoll_event* events, int count);
     int activateTimers();

@@ -1,6 +1,7 @@
 // The HTTP server on real sockets: framing, pipelining, and every limit.
 #include "http/HttpServer.h"
 
+#include <QAbstractEventDispatcher>
 #include <QThread>
 #include <gtest/gtest.h>
 
@@ -37,6 +38,32 @@ protected:
     std::unique_ptr<HttpServer> server;
     quint16 port = 0;
 };
+
+// Answers with the class of its thread's event dispatcher.
+class DispatcherHandler final : public RequestHandler {
+public:
+    void handle(HttpRequest&&, HttpResponder* responder) override {
+        responder->send(200, "text/plain", QThread::currentThread()->eventDispatcher()->metaObject()->className());
+    }
+};
+
+QByteArray workerDispatcher(const char* eventLoopSetting) {
+    if (eventLoopSetting) qputenv("AGENTROUTER_EVENT_LOOP", eventLoopSetting);
+    HttpServer server({}, 1, [] { return std::unique_ptr<RequestHandler>(new DispatcherHandler); });
+    auto port = server.listen(QHostAddress::LocalHost, 0);  // the workers start here
+    qunsetenv("AGENTROUTER_EVENT_LOOP");
+    if (!port.ok()) return {};
+    TestClient c(port.value());
+    return c.request("GET", "/").body;
+}
+
+// The worker threads run on epoll (Linux); AGENTROUTER_EVENT_LOOP=qt puts Qt's own loop back.
+TEST(HttpServerEventLoop, WorkersRunOnEpollUnlessAskedForQts) {
+    EXPECT_EQ(workerDispatcher(nullptr), "ar::EpollEventDispatcher");
+    const QByteArray qts = workerDispatcher("qt");
+    EXPECT_FALSE(qts.isEmpty());
+    EXPECT_NE(qts, "ar::EpollEventDispatcher");
+}
 
 TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
     start();
