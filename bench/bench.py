@@ -710,8 +710,13 @@ def main():
     atexit.register(cleanup)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
+    # Every Agent Router process writes its access log to a file of its own, as a user's would:
+    # the ledger on and off (and the baseline) then differ in the ledger only. (Before, only the
+    # first ledger-on process wrote a file, the others /dev/null.) A full run writes ~1.5 GB.
     free = shutil.disk_usage(OUT).free
-    ar_log = os.path.join(LOGS, "agentrouter.stderr") if free > (2 << 30) else os.devnull
+    def ar_log_of(target):
+        return os.path.join(LOGS, f"{target}.stderr") if free > (8 << 30) else os.devnull
+    ar_log = ar_log_of("agentrouter")
 
     if a.profile:
         return profile(a, ar_log)
@@ -744,15 +749,17 @@ def main():
         if "agentrouter" in want:
             if not os.access(a.agentrouter, os.X_OK):
                 die(f"no agentrouter binary at {a.agentrouter} (bench/run.sh builds it)")
-            p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log if i == 1 else os.devnull, tag=tag)
+            p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log_of("agentrouter" + sfx), tag=tag)
             targets["agentrouter" + sfx] = Target("agentrouter" + sfx, port, p, headers)
             log(f"agentrouter{sfx} on :{port} (core {GW_CORE}, workers=1)")
         if "agentrouter-noledger" in want:
-            p, port, headers = start_agentrouter(a.agentrouter, mock_port, os.devnull, ledger=False, tag=tag)
+            p, port, headers = start_agentrouter(a.agentrouter, mock_port, ar_log_of("agentrouter-noledger" + sfx),
+                                                 ledger=False, tag=tag)
             targets["agentrouter-noledger" + sfx] = Target("agentrouter-noledger" + sfx, port, p, headers)
             log(f"agentrouter{sfx} with the ledger off on :{port} (core {GW_CORE}, workers=1)")
         if a.baseline:
-            p, port, headers = start_agentrouter(a.baseline, mock_port, os.devnull, tag="-base" + tag)
+            p, port, headers = start_agentrouter(a.baseline, mock_port, ar_log_of("agentrouter-base" + sfx),
+                                                 tag="-base" + tag)
             targets["agentrouter-base" + sfx] = Target("agentrouter-base" + sfx, port, p, headers)
             log(f"baseline agentrouter{sfx} ({a.baseline}) on :{port} (core {GW_CORE}, workers=1)")
     if "agentrouter-gui" in want:
@@ -1012,7 +1019,7 @@ def build_report(a, timing, started, wall, targets, mock_check, results, mem, no
                  "versions": versions, "sanity_problems": problems,
                  "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
                  "agentrouter_ledger_file": os.path.exists(os.path.join(OUT, "agentrouter-data", "ledger.sqlite")),
-                 "agentrouter_access_log": "on (stderr to out/logs/agentrouter.stderr)"},
+                 "agentrouter_access_log": "on (each process's stderr to out/logs/<target>.stderr)"},
         "noise": noise.summary(),
         "mock_check": mock_check,
         "memory": mem,
