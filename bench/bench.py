@@ -710,9 +710,9 @@ def main():
     atexit.register(cleanup)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
-    # Every Agent Router process writes its access log to a file of its own, as a user's would:
-    # the ledger on and off (and the baseline) then differ in the ledger only. (Before, only the
-    # first ledger-on process wrote a file, the others /dev/null.) A full run writes ~1.5 GB.
+    # Every Agent Router process writes its access log to a file of its own, as a user's would, so
+    # that the ledger on and off (and the baseline) differ in the ledger only. A full run writes
+    # about 1 GB of them, a 10-minute soak about 2 GB; short of room, every process gets /dev/null.
     free = shutil.disk_usage(OUT).free
     def ar_log_of(target):
         return os.path.join(LOGS, f"{target}.stderr") if free > (8 << 30) else os.devnull

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     remove(path);
     remove("/tmp/sqlite_row_floor.db-wal");
     remove("/tmp/sqlite_row_floor.db-shm");
-    sqlite3* db;
+    sqlite3* db = NULL;
     check(db, sqlite3_open(path, &db), "open");
     check(db, sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0",
                            NULL, NULL, NULL), "pragma");
