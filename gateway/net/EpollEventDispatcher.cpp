@@ -17,10 +17,14 @@ namespace {
 constexpr qint64 kNsPerMs = 1'000'000;
 constexpr int kMaxEvents = EpollEventDispatcher::kMaxEvents;
 
+constexpr qint64 kNsPerSecond = 1'000'000'000;
+
+qint64 toNs(const timespec& ts) { return qint64(ts.tv_sec) * kNsPerSecond + ts.tv_nsec; }
+
 qint64 nowNs() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+    return toNs(ts);
 }
 
 // Which notifier types an epoll event activates: as Qt's poll() dispatcher does, a hang-up or
@@ -37,7 +41,7 @@ int waitFor(int epoll, epoll_event* events, const timespec* timeout) {
         if (n >= 0 || errno != ENOSYS) return n;
         havePwait2.store(false, std::memory_order_relaxed);
     }
-    const int ms = !timeout ? -1 : int((qint64(timeout->tv_sec) * 1'000'000'000 + timeout->tv_nsec + kNsPerMs - 1) / kNsPerMs);
+    const int ms = !timeout ? -1 : int((toNs(*timeout) + kNsPerMs - 1) / kNsPerMs);
     return epoll_wait(epoll, events, kMaxEvents, ms);
 }
 
@@ -84,8 +88,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
             timeout = nullptr;
         } else {
             const qint64 left = qMax<qint64>(0, due - nowNs());
-            wait.tv_sec = time_t(left / 1'000'000'000);
-            wait.tv_nsec = long(left % 1'000'000'000);
+            wait.tv_sec = time_t(left / kNsPerSecond);
+            wait.tv_nsec = long(left % kNsPerSecond);
         }
     }
     syncInterest();

@@ -39,7 +39,7 @@ TEST(DeviceApprovalDialog, ApproveGrantsTheWaitingClient) {
     EXPECT_TRUE(labels(*dialog).join(' ').contains(QStringLiteral("tare wants access")));
     EXPECT_TRUE(dialog->denyButton()->isDefault()) << "Enter must not grant access";
     dialog->approveButton()->click();
-    EXPECT_TRUE(test::waitUntil([&] { return dialog.isNull(); })) << "closes and is deleted";
+    EXPECT_TRUE(gui::test::waitUntil([&] { return dialog.isNull(); })) << "closes and is deleted";
     EXPECT_EQ(pollOnce(flow, started->deviceCode), QStringLiteral("token"));
 }
 

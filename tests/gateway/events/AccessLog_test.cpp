@@ -1,6 +1,5 @@
 #include "events/AccessLog.h"
 
-#include <QDeadlineTimer>
 #include <QIODevice>
 #include <QMutex>
 #include <QSemaphore>
@@ -9,9 +8,12 @@
 #include <gtest/gtest.h>
 
 #include "events/EventBus.h"
+#include "support/WaitUntil.h"
 
 namespace ar {
 namespace {
+
+using test::waitUntil;
 
 TEST(AccessLog, OneConciseLineWithKeyIdOnly) {
     RequestEvent e;
@@ -116,15 +118,6 @@ RequestEvent finished(int i) {
     return e;
 }
 
-bool waitFor(const std::function<bool()>& done) {
-    const QDeadlineTimer deadline(10000);
-    while (!done()) {
-        if (deadline.hasExpired()) return false;
-        QThread::msleep(5);
-    }
-    return true;
-}
-
 // An AccessLog living on a thread of its own, like serve mode's main thread; the test's thread
 // publishes, like a proxy thread.
 struct LogOnItsThread {
@@ -170,7 +163,7 @@ TEST(AccessLog, AStuckOutputNeverHoldsUpTheProxyThreadAndDropsAreCounted) {
     published.wait();
     ASSERT_TRUE(proxyWentOn) << "publishing waited for the stuck write";
 
-    ASSERT_TRUE(waitFor([&] { return out.written().contains(" lines dropped"); }));
+    ASSERT_TRUE(waitUntil([&] { return out.written().contains(" lines dropped"); }, 10000));
     const QByteArray written = out.written();
     const QList<QByteArray> lines = written.split('\n');
     int kept = 0;
@@ -195,10 +188,9 @@ TEST(AccessLog, AStuckOutputNeverHoldsUpTheProxyThreadAndDropsAreCounted) {
 
     // Once the output moves again, lines are kept again.
     bus.publish(finished(total));
-    EXPECT_TRUE(waitFor([&] {
+    EXPECT_TRUE(waitUntil([&] {
         return out.written().contains(QStringLiteral("/v1/chat/completions/%1 ").arg(total, 6, 10, QLatin1Char('0')).toUtf8());
-    }));
-
+    }, 10000));
 }
 
 // A batch past kFlushBytes is written at once, and still by the log's thread.
@@ -210,7 +202,7 @@ TEST(AccessLog, AFullBatchIsWrittenByTheLogsThreadNotTheProxys) {
     const int lineBytes = int(AccessLog::formatLine(finished(0)).size());
     const int n = int(AccessLog::kFlushBytes / lineBytes) + 1;
     for (int i = 0; i < n; ++i) bus.publish(finished(i));
-    EXPECT_TRUE(waitFor([&] { return out.written().size() >= qsizetype(n) * lineBytes; }));
+    EXPECT_TRUE(waitUntil([&] { return out.written().size() >= qsizetype(n) * lineBytes; }, 10000));
     EXPECT_EQ(out.written().count('\n'), n);
     for (QThread* writer : out.writers()) EXPECT_EQ(writer, &logThread);
 }

@@ -6,20 +6,12 @@
 #include <functional>
 
 #include "events/RequestEvent.h"
+#include "support/WaitUntil.h"
 #include "usage/UsageQueries.h"
 
 namespace ar::gui::test {
 
-// Runs the event loop until `done` holds or `timeoutMs` passes (tests only).
-inline bool waitUntil(const std::function<bool()>& done, int timeoutMs = 3000) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired()) return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QThread::msleep(2);
-    }
-    return true;
-}
+using ar::test::waitUntil;
 
 inline RequestEvent started(quint64 id, const QString& model, const QString& key = QStringLiteral("laptop"),
                             bool stream = true, qint64 ts = 1700000000000) {
